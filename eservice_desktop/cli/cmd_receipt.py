@@ -6,6 +6,7 @@ ACCOUNT --approver-password-stdin`` (exit 2 ``auth.approval_required`` without i
 from __future__ import annotations
 
 import argparse
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,8 @@ from eservice_desktop.cli.common import (
     say,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.domain.values import printable_path
 from eservice_desktop.services import exports
 
@@ -146,11 +149,35 @@ def cmd_verify(args: argparse.Namespace) -> int:
     finally:
         app.close()
     data: dict[str, object] = {"receipt_number": args.receipt_number, "valid": ok}
+    text = say(args, "驗證碼不符", "NOT valid")
     if found is not None:  # added, the keys above kept: whether the receipt still stands
+        day = _issued_on(found.issued_at)
         data |= {"status": found.status, "refunded": found.refunded}
-    text = _verdict(args, found) if found is not None else say(args, "驗證碼不符", "NOT valid")
+        data |= {"amount": found.amount, "issued_on": day.isoformat()}
+        data |= {"case_number": found.case_number}
+        text = f"{_verdict(args, found)}\n{_bound(args, found, day)}"
     emit(args, data, text)
     return 0 if ok else 3
+
+
+def _issued_on(issued_at: str) -> date:
+    """The (Taipei) day of a receipt's ISO issue time: the day its code binds."""
+    return datetime.fromisoformat(issued_at).astimezone(TAIPEI).date()
+
+
+def _bound(args: argparse.Namespace, found: Any, day: date) -> str:
+    """What the code binds, to hold against the paper: the answer was 驗證碼正確 alone, so a
+    receipt of 30 元 altered to 3,000 (or to another case, another day) verified as valid
+    with its own number and code. The payer is not named: a code is no right to their data."""
+    number, case, amount = found.receipt_number, found.case_number, found.amount
+    return say(
+        args,
+        f"收據 {number}：{format_roc(day, 'receipt')}開立，金額 {amount:,} 元，案號 {case}"
+        "（請與收據上所載核對，不符者為經變造之收據）",
+        f"Receipt {number}: issued {day.isoformat()} (ROC {format_roc(day, 'short')}), "
+        f"NT${amount:,}, case {case} (check these against the paper: a receipt that says "
+        "otherwise was altered)",
+    )
 
 
 def _verdict(args: argparse.Namespace, found: Any) -> str:

@@ -214,7 +214,8 @@ def test_cli_verifying_a_void_receipt_says_it_is_void(
     receipt, verification = paid["receipt_number"], paid["verification_code"]
     code, out, _ = run(s, c, m, "receipt", "verify", receipt, verification)
     assert code == 0 and out == {
-        "receipt_number": receipt, "valid": True, "status": "valid", "refunded": 0
+        "receipt_number": receipt, "valid": True, "status": "valid", "refunded": 0,
+        "amount": 30, "issued_on": out["issued_on"], "case_number": number,
     }  # fmt: skip
     ok = ("--approver", SUPERVISOR, "--approver-password-stdin")
     pw = SUPERVISOR_PASSWORD + "\n"

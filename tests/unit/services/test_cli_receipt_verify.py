@@ -5,6 +5,7 @@ the citizen's receipt types its number and code, and learns whether the receipt 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
@@ -12,6 +13,8 @@ from cli_refusal_support import Run, cli_runner, office_with_accounts
 from test_cli_counter_money import paid_case
 
 from eservice_desktop.config import Settings
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.services.core import App
 
 APPROVED = ("--approver", SUPERVISOR, "--approver-password-stdin")
@@ -42,14 +45,50 @@ def test_a_refunded_receipt_says_so_and_one_refunded_in_full_never_reads_valid(
     code = run("payment", "list", number)[1][0]["verification_code"]
     verify = ("receipt", "verify", receipt, code)
     _refund(run, receipt, 10)
-    assert run(*verify, json_out=False) == (0, "驗證碼正確；此收據 30 元中已退費 10 元\n", "")
-    assert run(*verify, json_out=False, lang="en")[1] == (
+    assert run(*verify, json_out=False)[1].startswith("驗證碼正確；此收據 30 元中已退費 10 元\n")
+    assert run(*verify, json_out=False, lang="en")[1].startswith(
         "valid; NT$10 of its NT$30 has been refunded\n"
     )
     _refund(run, receipt, 20)
     rc, text, _ = run(*verify, json_out=False)
-    assert (rc, text) == (0, "驗證碼正確，但此收據已全額退費（已退 30 元）\n")
+    assert rc == 0 and text.startswith("驗證碼正確，但此收據已全額退費（已退 30 元）\n")
     rc, text, _ = run(*verify, json_out=False, lang="en")
-    assert text == "Authentic code, but the receipt was REFUNDED in full (NT$30)\n"
+    assert text.startswith("Authentic code, but the receipt was REFUNDED in full (NT$30)\n")
     rc, data, _ = run(*verify)  # the JSON keeps its shape
-    assert data == {"receipt_number": receipt, "valid": True, "status": "valid", "refunded": 30}
+    assert (data["valid"], data["status"], data["refunded"]) == (True, "valid", 30)
+
+
+def test_the_answer_says_what_the_code_binds_and_never_who_paid(run: Run) -> None:
+    """A receipt of 30 元 altered on the paper to 3,000 kept its number and code, and verify
+    said 驗證碼正確 alone: the altered paper passed. The answer now says the amount, the day
+    and the case the code binds, to hold against the paper, and names no one."""
+    number, receipt = paid_case(run)
+    paid = run("payment", "list", number)[1][0]
+    day = datetime.fromisoformat(paid["issued_at"]).astimezone(TAIPEI).date()
+    y, m, d = to_roc(day)
+    verify = ("receipt", "verify", receipt.lower(), paid["verification_code"])
+    rc, text, _ = run(*verify, json_out=False)
+    assert rc == 0 and text == (
+        f"驗證碼正確\n收據 {receipt}：中華民國 {y} 年 {m} 月 {d} 日開立，金額 30 元，案號 "
+        f"{number}（請與收據上所載核對，不符者為經變造之收據）\n"
+    )
+    rc, text, _ = run(*verify, json_out=False, lang="en")
+    assert text == (
+        f"valid\nReceipt {receipt}: issued {day.isoformat()} (ROC {y}/{m:02d}/{d:02d}), "
+        f"NT$30, case {number} (check these against the paper: a receipt that says otherwise "
+        "was altered)\n"
+    )
+    rc, data, _ = run(*verify)
+    assert data == {
+        "receipt_number": receipt.lower(),
+        "valid": True,
+        "status": "valid",
+        "refunded": 0,
+        "amount": 30,
+        "issued_on": day.isoformat(),
+        "case_number": number,
+    }
+    for shown in (text, str(data)):  # a code is no right to the payer's data
+        assert "王小明" not in shown and "A123456789" not in shown
+    rc, text, _ = run("receipt", "verify", receipt, "AAAA-AAAA-AA", json_out=False)
+    assert (rc, text) == (3, "驗證碼不符\n")  # a wrong code learns nothing of the receipt
