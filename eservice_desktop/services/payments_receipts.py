@@ -29,7 +29,7 @@ from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc, to_roc
 from eservice_desktop.domain.text_values import printable
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
-from eservice_desktop.services import access, cases, fees
+from eservice_desktop.services import access, cases, fees, receipt_issued_twice
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_views import office_name
@@ -202,9 +202,10 @@ def typed_receipt_number(text: str) -> str:
 
 def receipt_row(session: Session, number: str) -> ReceiptRow:
     """The stored receipt by its number (any case, spaces, dashes and full width ignored)."""
-    row = session.get(ReceiptRow, typed_receipt_number(number))
-    if row is None:  # the number as typed, control characters shown as U+XXXX: one line
-        shown = printable(number)
+    row = session.get(ReceiptRow, typed := typed_receipt_number(number))
+    if row is None:
+        receipt_issued_twice.refuse_spare(session, typed)  # void, not 查無此收據號碼
+        shown = printable(number)  # as typed, control characters shown as U+XXXX: one line
         raise DomainError(
             "receipt.unknown", f"查無此收據號碼：{shown}", f"No such receipt: {shown}", "receipt"
         )

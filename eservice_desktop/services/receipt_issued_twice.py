@@ -12,15 +12,33 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.online_receipt_rule import ISSUED_TWICE
+from eservice_desktop.domain.online_receipt_rule import ISSUED_TWICE, spare_paper_error
 from eservice_desktop.services.overpaid import last_events, open_row
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import EventRow
 
-__all__ = ["ISSUED_TWICE", "follow"]
+__all__ = ["ISSUED_TWICE", "follow", "refuse_spare"]
+
+
+def refuse_spare(s: Session, number: str) -> None:
+    """Receipt ``number``, in no row, refused as the spare paper of an online payment when it
+    is one (``receipt.issued_twice``, naming the receipt kept); nothing for any other number.
+    Every look-up of one said 查無此收據號碼: a bank or an employer verifying the citizen's
+    paper was told the office never issued it, and its reprint or void at the counter was
+    refused as a mistyped number. Only online receipts' events are read (a few)."""
+    found = s.execute(
+        select(EventRow.case_id, EventRow.payload).where(EventRow.type == ev.ONLINE_RECEIPT_ISSUED)
+    )
+    for case_id in {case_id for case_id, p in found if p.get("receipt_number") == number}:
+        state = repo.load_state(s, case_id)
+        if state is not None and (error := spare_paper_error(state, number)) is not None:
+            raise error
 
 
 def _spares(state: CaseState | None) -> dict[str, str]:

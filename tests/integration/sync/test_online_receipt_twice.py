@@ -14,6 +14,7 @@ import pytest
 from sync_helpers import CountyServer, enrol, pending, sync_now
 from test_online_receipt_loop import _paid_at_kiosk
 
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases, payments, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.online_receipt import issue_online_receipt
@@ -63,3 +64,33 @@ def test_both_counters_keep_the_earlier_receipt_and_list_the_other(
     sync_now(d2)
     sync_now(d1)
     assert open_conflicts(d1) == open_conflicts(d2) == []
+
+
+def test_the_spare_paper_verified_or_looked_up_says_it_is_void_and_which_stands(
+    office: Callable[..., App], sqlite_county: CountyServer, clock: object
+) -> None:
+    """The spare paper is in the citizen's hand: a bank or an employer verifying it, or a
+    clerk typing its number to reprint or void it, was told 查無此收據號碼 on every counter
+    (the office never issued it: a forgery, or a typo). Each now says it is void and names
+    the receipt that stands."""
+    d1, d2, _, first, second = _issued_on_both(office, sqlite_county, clock)
+    code = payments.get_receipt(d2, second).verification_code
+    for app in (d1, d2, d1, d2):
+        sync_now(app)
+    for app in (d1, d2):
+        for call, args in (
+            (payments.verify_receipt, (second.lower(), code)),
+            (payments.get_receipt, (second,)),
+            (payments.void_receipt, (second, "重複開立")),
+        ):
+            with pytest.raises(DomainError) as refused:
+                call(app, *args)  # type: ignore[operator]
+            assert refused.value.code == "receipt.issued_twice", refused.value
+            assert refused.value.message("zh_TW").endswith(
+                f"以 {first} 為準，{second} 作廢，請向民眾收回"
+            )
+            assert f"{first} stands, {second} is void" in refused.value.message("en")
+    # a number no paper ever had is still unknown
+    with pytest.raises(DomainError) as refused:
+        payments.verify_receipt(d1, second.replace("R00000", "R00009"), code)
+    assert refused.value.code == "receipt.unknown"
