@@ -11,8 +11,8 @@ Verification code: ``HMAC-SHA256(device secret, receipt fields)`` truncated to 5
 as 10 base32 characters. Unlike a plain hash of the fields, nobody without the device's secret
 can make a code for a forged receipt; 50 bits are enough because codes are checked one at a time
 by a clerk (no offline guessing), and short enough to read out on the phone. The secret lives in
-the office database (``receipt_keys``), never on paper or in logs; the key id is printed so the
-county can verify receipts of every device once the keys are synced to it.
+the counter's database (``receipt_keys``), never on paper, in logs or in a sync; another counter
+checks a receipt against the code its event recorded (``receipt_codes.code_matches``).
 
 Printing is deliberately outside the payment transaction: the event RECEIPT_ISSUED is recorded
 only after the receipt was rendered and handed to the printer (or written to a file), and every

@@ -6,7 +6,6 @@ prints (``receipt_data``, ``receipt_pdf``). The payment operations that write th
 
 from __future__ import annotations
 
-import hmac
 import logging
 import re
 import secrets
@@ -34,12 +33,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_views import office_name
 from eservice_desktop.services.receipt_clerk import clerk_on_receipt
-from eservice_desktop.services.receipt_codes import (
-    compute_code,
-    format_code,
-    key_secret,
-    qr_payload,
-)
+from eservice_desktop.services.receipt_codes import code_matches, format_code, qr_payload
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
 
@@ -289,23 +283,15 @@ def verify_receipt(app: App, number: str, code: str) -> bool:
     """True when ``code`` is the verification code of receipt ``number`` (with any dashes,
     spaces, lower case or full-width characters); a code that could be none is False. A
     number this office holds no receipt of is ``receipt.unknown``: it said "code NOT valid",
-    and a mistyped number (or another office's receipt) read as a forged receipt."""
+    and a mistyped number (or another office's receipt) read as a forged receipt. Another
+    counter's receipt is checked against the code it recorded (``code_matches``)."""
     require(app, Action.VIEW_CASE)
     wanted = typed_text(code).replace("-", "")
     with app.reading() as s:
         row = receipt_row(s, number)
         if not wanted.isascii():  # compare_digest takes ASCII only; no code is anything else
             return False
-        secret = key_secret(s, row.key_id)
-        if secret is None:  # another counter's receipt, its key not synced here yet
-            raise DomainError(
-                "receipt.key_unknown",
-                "本機尚未取得這張收據的驗證金鑰，請先同步再驗證",
-                "This counter does not hold the key of this receipt yet; sync, then verify again",
-                "number",
-            )
-        expected = compute_code(secret, row.number, row.case_number, row.amount, row.issued_day)
-    return hmac.compare_digest(expected, wanted) and hmac.compare_digest(row.verification, wanted)
+        return code_matches(s, row, wanted)
 
 
 def _method_details(row: ReceiptRow) -> tuple[str, ...]:

@@ -12,8 +12,9 @@ from datetime import date
 
 from sqlalchemy.orm import Session
 
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import to_roc
-from eservice_desktop.storage.models_payments import ReceiptKeyRow
+from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
 
 #: The first field of a receipt's QR payload (its format's version).
 QR_PREFIX = "ESR1"
@@ -28,6 +29,28 @@ def compute_code(secret: bytes, number: str, case_number: str, amount: int, day:
     message = f"v1|{number}|{case_number}|{amount}|{day.isoformat()}".encode()
     digest = hmac.new(secret, message, hashlib.sha256).digest()
     return base64.b32encode(digest[:7]).decode("ascii")[:10]
+
+
+def code_matches(session: Session, row: ReceiptRow, wanted: str) -> bool:
+    """Whether ``wanted`` (ASCII, dashes taken out) is receipt ``row``'s code. On the counter
+    that issued it, the code its key computes over the receipt's fields and the one it recorded
+    must both be it. A counter's key never leaves it (no sync carries ``receipt_keys``), so
+    another counter of the office answered every receipt but its own with "sync, then verify
+    again", sync after sync: there the code the issuing counter recorded in the receipt's
+    event, pulled with it, is the one the paper must carry."""
+    secret = key_secret(session, row.key_id)
+    if secret is None and row.verification:
+        return hmac.compare_digest(row.verification, wanted)
+    if secret is None:  # no code recorded with it either: only its own counter can tell
+        raise DomainError(
+            "receipt.key_unknown",
+            f"本機無這張收據的驗證金鑰，請至開立收據的 {row.office} 櫃檯 {row.device} 查驗",
+            f"This counter does not hold the key of this receipt; verify it at counter "
+            f"{row.device} of {row.office}, which issued it",
+            "number",
+        )
+    expected = compute_code(secret, row.number, row.case_number, row.amount, row.issued_day)
+    return hmac.compare_digest(expected, wanted) and hmac.compare_digest(row.verification, wanted)
 
 
 def format_code(code: str) -> str:

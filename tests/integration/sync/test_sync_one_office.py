@@ -74,6 +74,11 @@ def test_receipt_of_device_02_is_reprinted_and_voided_on_device_01(
     voided = payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
     assert (voided.status, voided.balance) == ("void", FEE)
     assert payments.verify_receipt(d2, receipt, got.verification_code)
+    # the citizen's paper checked at the other counter: its key stays on 02, and 01 said
+    # "sync, then verify again" sync after sync; the code 02 recorded is checked instead
+    assert payments.verify_receipt(d1, receipt, got.verification_code)
+    wrong = ("A" if got.verification_code[0] != "A" else "B") + got.verification_code[1:]
+    assert not payments.verify_receipt(d1, receipt, wrong)
     sync_now(d1)
     sync_now(d2)
     with d2.reading() as s:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import DomainError
@@ -262,16 +262,27 @@ def test_verification_code_verifies_and_detects_tampering(app: App, fee_case: st
     assert info.value.code == "receipt.unknown"
 
 
-def test_a_receipt_whose_key_is_not_here_yet_is_not_called_forged(app: App, fee_case: str) -> None:
-    """Another counter's receipt pulled before its key: "code NOT valid" read as a forgery."""
-    from eservice_desktop.storage.models_payments import ReceiptKeyRow
+def test_a_receipt_whose_key_is_not_here_is_checked_against_its_recorded_code(
+    app: App, fee_case: str
+) -> None:
+    """Another counter's receipt (its key never leaves it) is checked against the code its
+    event recorded; one with no code recorded either is never called forged, and the answer
+    names the counter that can verify it ("sync, then verify again" never came true)."""
+    from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
 
     r = payments.record_payment(app, fee_case, "cash", 30)
     with app.transaction() as s:
         s.execute(delete(ReceiptKeyRow))
+    assert payments.verify_receipt(app, r.receipt_number, r.verification_code.lower())
+    wrong = ("A" if r.verification_code[0] != "A" else "B") + r.verification_code[1:]
+    assert not payments.verify_receipt(app, r.receipt_number, wrong)
+    with app.transaction() as s:
+        s.execute(update(ReceiptRow).values(verification=""))
     with pytest.raises(DomainError) as info:
         payments.verify_receipt(app, r.receipt_number, r.verification_code)
-    assert info.value.code == "receipt.key_unknown" and "sync" in info.value.message_en
+    assert info.value.code == "receipt.key_unknown"
+    assert info.value.message_zh == "本機無這張收據的驗證金鑰，請至開立收據的 H01 櫃檯 01 查驗"
+    assert "sync" not in info.value.message_en
 
 
 def test_online_payment_by_sync_is_idempotent_and_reconciles(app: App, fee_case: str) -> None:
