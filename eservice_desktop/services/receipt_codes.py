@@ -19,6 +19,10 @@ from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
 #: The first field of a receipt's QR payload (its format's version).
 QR_PREFIX = "ESR1"
 
+#: A code is base32 (A-Z, 2-7): a 0, 1 or 8 typed in one is the O, I or B read off the paper.
+#: The code printed KH4K-RFXO-LZ typed as KH4K-RFX0-LZ was 驗證碼不符 (exit 3): a forgery.
+MISREAD = str.maketrans("018", "OIB")
+
 
 def key_secret(session: Session, key_id: str) -> bytes | None:
     row = session.get(ReceiptKeyRow, key_id)
@@ -37,7 +41,9 @@ def code_matches(session: Session, row: ReceiptRow, wanted: str) -> bool:
     must both be it. A counter's key never leaves it (no sync carries ``receipt_keys``), so
     another counter of the office answered every receipt but its own with "sync, then verify
     again", sync after sync: there the code the issuing counter recorded in the receipt's
-    event, pulled with it, is the one the paper must carry."""
+    event, pulled with it, is the one the paper must carry. Digits no code holds are read as
+    the letters they are mistaken for (``MISREAD``)."""
+    wanted = wanted.translate(MISREAD)
     secret = key_secret(session, row.key_id)
     if secret is None and row.verification:
         return hmac.compare_digest(row.verification, wanted)

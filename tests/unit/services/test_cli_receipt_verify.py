@@ -92,3 +92,27 @@ def test_the_answer_says_what_the_code_binds_and_never_who_paid(run: Run) -> Non
         assert "王小明" not in shown and "A123456789" not in shown
     rc, text, _ = run("receipt", "verify", receipt, "AAAA-AAAA-AA", json_out=False)
     assert (rc, text) == (3, "驗證碼不符\n")  # a wrong code learns nothing of the receipt
+
+
+def test_a_code_typed_with_a_digit_for_the_letter_it_looks_like_still_verifies(
+    run: Run,
+) -> None:
+    """A code is base32 (A-Z, 2-7), so a 0, 1 or 8 in a typed code is the O, I or B read off
+    the paper: KH4K-RFXO-LZ typed KH4K-RFX0-LZ said 驗證碼不符, exit 3, a forgery."""
+    for _ in range(40):  # a receipt whose code holds an O, an I or a B (two in three do)
+        number, receipt = paid_case(run)
+        code = run("payment", "list", number)[1][0]["verification_code"]
+        if set(code) & set("OIB"):
+            break
+    else:
+        pytest.fail("no code drew an O, an I or a B")
+    typed = code.translate(str.maketrans("OIB", "018"))
+    rc, data, _ = run("receipt", "verify", receipt, typed)
+    assert (rc, data["valid"]) == (0, True), (code, typed)
+    rc, data, _ = run("receipt", "verify", receipt, typed.lower())
+    assert (rc, data["valid"]) == (0, True), (code, typed)
+    wrong = ("A" if code[0] != "A" else "C") + typed[1:]  # still one letter off: not valid
+    assert run("receipt", "verify", receipt, wrong)[:2] == (
+        3,
+        {"receipt_number": receipt, "valid": False},
+    )
