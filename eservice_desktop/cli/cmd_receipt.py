@@ -54,8 +54,8 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     v.set_defaults(func=cmd_void)
 
     c = rs.add_parser("verify", help="查驗收據驗證碼", parents=[common])
-    c.add_argument("receipt_number", help="收據號碼")
-    c.add_argument("code", help="收據上的驗證碼")
+    c.add_argument("receipt_number", help="收據號碼，或掃描收據 QR 碼所得的文字")
+    c.add_argument("code", nargs="?", help="收據上的驗證碼（掃描 QR 碼時省略）")
     add_json(c)
     c.set_defaults(func=cmd_verify)
 
@@ -139,16 +139,20 @@ def cmd_void(args: argparse.Namespace) -> int:
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
-    from eservice_desktop.services import payments
+    from eservice_desktop.services import payments, receipt_qr
 
     app = open_from(args)
     try:
-        ok = payments.verify_receipt(app, args.receipt_number, args.code)
+        number = args.receipt_number
+        if args.code is None:  # the receipt's QR code, scanned: the paper offers it
+            number, ok = receipt_qr.verify_scanned(app, number)
+        else:
+            ok = payments.verify_receipt(app, number, args.code)
         # an authentic code on a void receipt read "valid" alone: its money went back
-        found = payments.get_receipt(app, args.receipt_number) if ok else None
+        found = payments.get_receipt(app, number) if ok else None
     finally:
         app.close()
-    data: dict[str, object] = {"receipt_number": args.receipt_number, "valid": ok}
+    data: dict[str, object] = {"receipt_number": number, "valid": ok}
     text = say(args, "驗證碼不符", "NOT valid")
     if found is not None:  # added, the keys above kept: whether the receipt still stands
         day = _issued_on(found.issued_at)

@@ -4,8 +4,10 @@ the citizen's receipt types its number and code, and learns whether the receipt 
 
 from __future__ import annotations
 
+import subprocess
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
@@ -116,3 +118,37 @@ def test_a_code_typed_with_a_digit_for_the_letter_it_looks_like_still_verifies(
         3,
         {"receipt_number": receipt, "valid": False},
     )
+
+
+def _scanned(pdf: Path, tmp_path: Path) -> str:
+    """The receipt's QR code as a scanner reads it off the printed page."""
+    import zxingcpp
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "200", "-png", str(pdf), str(tmp_path / "p")], check=True)
+    [page] = sorted(tmp_path.glob("p*.png"))
+    found = zxingcpp.read_barcodes(Image.open(page))
+    return next(r.text for r in found if r.format == zxingcpp.BarcodeFormat.QRCode)
+
+
+def test_the_receipts_qr_code_scanned_verifies_and_an_altered_one_does_not(
+    run: Run, tmp_path: Path
+) -> None:
+    """The paper says 掃描 QR 碼…即可查驗真偽, and receipt verify took the number and the code
+    only: a scan was refused for want of a code. It now verifies, its amount and day too."""
+    number, receipt = paid_case(run)
+    out = tmp_path / "r.pdf"
+    assert run("receipt", "pdf", number, "--out", str(out))[0] == 0
+    scan = _scanned(out, tmp_path)
+    assert scan.startswith(f"ESR1|{receipt}|30|")
+    rc, text, _ = run("receipt", "verify", scan, json_out=False)
+    assert rc == 0 and text.startswith(f"驗證碼正確\n收據 {receipt}：")
+    rc, data, _ = run("receipt", "verify", scan)
+    assert (rc, data["receipt_number"], data["valid"], data["amount"]) == (0, receipt, True, 30)
+    _, _, day, code = scan.split("|")[1:]
+    for altered in (f"ESR1|{receipt}|3000|{day}|{code}", f"ESR1|{receipt}|30|1140101|{code}"):
+        rc, data, _ = run("receipt", "verify", altered)
+        assert (rc, data) == (3, {"receipt_number": receipt, "valid": False}), altered
+    rc, data, err = run("receipt", "verify", receipt)  # no code, and no QR: say what is missing
+    assert (rc, data["error"]) == (2, "receipt.code_required")
+    assert err == "請輸入收據上的驗證碼，或掃描收據上的 QR 碼\n"

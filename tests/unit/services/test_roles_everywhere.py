@@ -50,6 +50,7 @@ from eservice_desktop.services import (
     pickup_keys,
     queue_filter,
     receipt_issuer,
+    receipt_qr,
     report_views,
     reports,
     retention,
@@ -239,6 +240,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     payments.verify_receipt: (
         Action.VIEW_CASE,
         lambda a, t: payments.verify_receipt(a, RECEIPT, "ABCD"),
+    ),
+    receipt_qr.verify_scanned: (
+        Action.VIEW_CASE,
+        lambda a, t: receipt_qr.verify_scanned(a, f"ESR1|{RECEIPT}|30|1150101|ABCD"),
     ),
     payments.rebuild_receipts: (Action.DB_ADMIN, lambda a, t: payments.rebuild_receipts(a)),
     clock_guard.confirm: (Action.DB_ADMIN, lambda a, t: clock_guard.confirm(a)),
