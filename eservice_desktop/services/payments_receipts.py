@@ -181,17 +181,22 @@ def typed_text(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).upper()
 
 
-#: A receipt number (:func:`receipt_number`) with or without its dashes.
-_RECEIPT_TYPED = re.compile(r"([A-Z][0-9]{2})-?([0-9]{2})-?([0-9]{3})-?(R[0-9]{6})")
+#: A receipt number (:func:`receipt_number`) with or without its dashes, an O or an I read off
+#: the paper in place of a 0 or a 1 (the receipt's font draws them alike) taken for the digit.
+_RECEIPT_TYPED = re.compile(r"([A-Z])([0-9OI]{2})-?([0-9OI]{2})-?([0-9OI]{3})-?R([0-9OI]{6})")
+_DIGITS = str.maketrans("OI", "01")
 
 
 def typed_receipt_number(text: str) -> str:
     """The receipt number typed as printed: a case number is taken without its dashes, and a
     receipt number typed the same way (H0101115R000001, or spaces for the dashes) was not
-    found. Anything else is :func:`typed_text`."""
+    found; nor was one typed HO1-O1-115-ROOOOO1 off the paper (查無此收據號碼: never issued).
+    Anything else is :func:`typed_text`."""
     folded = typed_text(text)
-    parts = _RECEIPT_TYPED.fullmatch(folded)
-    return "-".join(parts.groups()) if parts else folded
+    if (parts := _RECEIPT_TYPED.fullmatch(folded)) is None:
+        return folded
+    office, device, year, seq = (g.translate(_DIGITS) for g in parts.groups()[1:])
+    return f"{parts[1]}{office}-{device}-{year}-R{seq}"
 
 
 def receipt_row(session: Session, number: str) -> ReceiptRow:

@@ -152,3 +152,18 @@ def test_the_receipts_qr_code_scanned_verifies_and_an_altered_one_does_not(
     rc, data, err = run("receipt", "verify", receipt)  # no code, and no QR: say what is missing
     assert (rc, data["error"]) == (2, "receipt.code_required")
     assert err == "請輸入收據上的驗證碼，或掃描收據上的 QR 碼\n"
+
+
+def test_a_receipt_number_typed_with_letters_for_its_digits_is_found(run: Run) -> None:
+    """The receipt's font draws 0 and O, 1 and I alike: a number typed HO1-O1-115-ROOOOO1 off
+    the paper was 查無此收據號碼, a receipt the office never issued."""
+    number, receipt = paid_case(run)
+    code = run("payment", "list", number)[1][0]["verification_code"]
+    office, device, year, seq = receipt.split("-")
+    typed = "-".join((office[0] + office[1:].replace("0", "O"), device.replace("0", "O"),
+                      year.replace("1", "I"), seq.replace("0", "O")))  # fmt: skip
+    assert typed != receipt and "O" in typed
+    rc, data, _ = run("receipt", "verify", typed.lower(), code)
+    assert (rc, data["valid"], data["case_number"]) == (0, True, number), data
+    rc, rows, _ = run("payment", "list", typed)
+    assert rc == 0 and [r["receipt_number"] for r in rows] == [receipt]
