@@ -65,8 +65,11 @@ class EventRow(Base):
 
     #: The outbox by counter (migration 0019): the sync outbox queries name it (``INDEXED BY``,
     #: services/sync/state.py), so the counts read it alone and a push's batch is one range.
+    #: The events of a type made in a period (migration 0023): what the daily closing reads
+    #: (the day's refunds, voids, reprints, approvals, refusals) is one range of it.
     __table_args__ = (
         Index("ix_events_outbox_counter", "origin", "acked_at", "office", "device", "seq"),
+        Index("ix_events_type_at", "type", "at"),
     )
 
 

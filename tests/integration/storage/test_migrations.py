@@ -228,3 +228,33 @@ def test_outbox_index_migration_upgrades_downgrades_and_upgrades_again(tmp_path:
             assert sync_state.waiting_counts(s) == (waiting, 0)
     finally:
         app.close()
+
+
+def _index_columns(settings: Settings, name: str) -> list[str]:
+    with connect_db(settings) as conn:
+        return [r[2] for r in conn.execute(f"pragma index_info({name})")]
+
+
+def test_events_by_type_and_time_index_upgrades_downgrades_and_upgrades_again(
+    tmp_path: Path,
+) -> None:
+    """0024 adds the index the daily closing reads the day's events through, on a database with
+    events, and drops it on the way down; the chain still verifies either way."""
+    settings = Settings(data_dir=tmp_path, office_code="H01", device_id="01")
+    shutil.copy(FIXTURES[0].with_name("0023.sqlite3"), settings.db_path)
+    app = open_app(settings, clock=lambda: NOW)
+    app.close()
+    assert _index_columns(settings, "ix_events_type_at") == ["type", "at"]
+    engine, _key = db.open_office_engine(settings)
+    with engine.begin() as conn:
+        cfg = db.alembic_config(settings.db_url)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0023")
+    engine.dispose()
+    assert _index_columns(settings, "ix_events_type_at") == []
+    app = open_app(settings, clock=lambda: NOW)
+    try:
+        assert _index_columns(settings, "ix_events_type_at") == ["type", "at"]
+        assert audit.verify(app).ok
+    finally:
+        app.close()
