@@ -3,7 +3,7 @@
 The hash chain proves the events untouched, but the daily closing, receipt look-ups and
 reprints read the ``receipts`` projection: an amount changed there directly (``UPDATE receipts
 SET amount = …``) went unnoticed and the closing printed it. The table is rebuilt in memory
-from the money events the audit has already read (``projections.ReceiptBook``, the very code
+from the money events as the audit reads them (``projections.ReceiptBook``, the very code
 the ingest keeps it with, from no rows) and compared with what is stored, in one read of the
 table: no query per receipt, whatever the size of the office.
 
@@ -14,7 +14,7 @@ is reported names receipt numbers, columns and amounts, never a person.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -67,19 +67,29 @@ class ReceiptsCheck:
     receipts: list[dict[str, Any]]
 
 
-def _rebuilt(money: Sequence[Event]) -> dict[str, Any]:
-    """The receipts the money events project from none, in their order, by number."""
-    book = ReceiptBook(None, money)
-    book.take(money)
-    return book.by_number
+class Rebuild:
+    """The receipts the money events project from none (``projections.ReceiptBook``, the code
+    the ingest keeps the table with), fed one event at a time in stream order: the audit reads
+    the events a few thousand at a time, and holds the receipts, not the events."""
+
+    def __init__(self) -> None:
+        self.book = ReceiptBook(None, ())
+
+    def take(self, event: Event) -> None:
+        self.book.take((event,))
+
+    @property
+    def by_number(self) -> dict[str, Any]:
+        return self.book.by_number
 
 
-def _stored(s: Session) -> dict[str, tuple[Any, ...]]:
+def _stored(s: Session) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """The table's rows as SQLite holds them, the :data:`COMPARED` columns in order (no type
     conversion: a value edited into text, or into a date that is none, is read as it is and
-    found different, never raised on)."""
+    found different, never raised on), read a few thousand at a time."""
     columns = [type_coerce(getattr(ReceiptRow, c), Text) for c in ("number", *COMPARED)]
-    return {str(r[0]): tuple(r[1:]) for r in s.execute(select(*columns))}
+    rows = s.execute(select(*columns).execution_options(yield_per=2000))
+    return ((str(r[0]), tuple(r[1:])) for r in rows)
 
 
 def _raw(value: Any) -> Any:
@@ -116,26 +126,32 @@ def _when(stored: Any, kind: type) -> Any:
         return stored
 
 
-def check(s: Session, money: Sequence[Event]) -> ReceiptsCheck:
-    """The ``receipts`` table of ``s`` against the receipts ``money`` (every money event of
-    the database, in stream order) projects."""
-    expected = _rebuilt(money)
-    stored = _stored(s)
+def check(s: Session, money: Rebuild) -> ReceiptsCheck:
+    """The ``receipts`` table of ``s`` against the receipts ``money`` (fed every money event of
+    the database, in stream order) projects; the table is read as it is compared, not held."""
+    expected = money.by_number
     found: list[dict[str, Any]] = []
-    for number in sorted(set(expected) | set(stored)):
-        want, have = expected.get(number), stored.get(number)
+    seen: set[str] = set()
+    for number, have in _stored(s):
+        seen.add(number)
+        want = expected.get(number)
         if want is None:
             found.append({"number": number, "what": UNEXPLAINED, "fields": []})
-        elif have is None:
-            found.append({"number": number, "what": MISSING, "fields": []})
-        elif tuple(_raw(getattr(want, c)) for c in COMPARED) == have:
-            continue
-        elif fields := [
-            c for c, v in zip(COMPARED, have, strict=True) if not _same(getattr(want, c), v)
-        ]:
-            entry: dict[str, Any] = {"number": number, "what": EDITED, "fields": fields}
-            if "amount" in fields:
-                stored_amount = have[COMPARED.index("amount")]
-                entry |= {"amount_events": want.amount, "amount_stored": stored_amount}
+        elif (entry := _differs(number, want, have)) is not None:
             found.append(entry)
+    found += [{"number": n, "what": MISSING, "fields": []} for n in expected if n not in seen]
+    found.sort(key=lambda f: str(f["number"]))
     return ReceiptsCheck(len(expected), len(found), found[:SHOWN])
+
+
+def _differs(number: str, want: Any, have: tuple[Any, ...]) -> dict[str, Any] | None:
+    """How a stored row differs from the rebuilt one, or None when it does not."""
+    if tuple(_raw(getattr(want, c)) for c in COMPARED) == have:
+        return None
+    fields = [c for c, v in zip(COMPARED, have, strict=True) if not _same(getattr(want, c), v)]
+    if not fields:
+        return None
+    entry: dict[str, Any] = {"number": number, "what": EDITED, "fields": fields}
+    if "amount" in fields:
+        entry |= {"amount_events": want.amount, "amount_stored": have[COMPARED.index("amount")]}
+    return entry
