@@ -34,13 +34,16 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import exports, pickup, pickup_id_card, pickup_keys
 
+#: The most ``pickup ready --limit`` lists.
+READY_MOST = 10_000
+
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("pickup", help="多媒體簡訊領件", parents=[common])
     cs = p.add_subparsers(dest="pickup_command", required=True)
 
     r = cs.add_parser("ready", help="本所待領件案件", parents=[common])
-    r.add_argument("--limit", type=bounded_int(1, 10_000), default=500, help="最多列出的件數")
+    r.add_argument("--limit", type=bounded_int(1, READY_MOST), default=500, help="最多列出的件數")
     add_json(r)
     r.set_defaults(func=cmd_ready)
 
@@ -106,22 +109,30 @@ def _by_id_card(args: argparse.Namespace) -> bool:
 def cmd_ready(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
-        rows = pickup.ready_cases(app, args.limit)
+        rows, total = pickup.ready_list(app, args.limit)
     finally:
         app.close()
     data = [r.__dict__ for r in rows]
+    lines = [
+        f"{r.case_number}  {r.pickup_number}  "
+        # the service in the user's language (the JSON keeps the catalogue's zh-TW name)
+        f"{service_label(app, r.service_code, args)}  {r.applicant_name_masked}"
+        for r in rows
+    ]
+    if total > len(rows):  # the list stopped at --limit: 500 lines, and 8,996 were waiting
+        lines.append(
+            say(
+                args,
+                f"（列出最早的 {len(rows):,} 件／共 {total:,} 件待領；--limit 可列出更多，"
+                f"最多 {READY_MOST:,} 件）",
+                f"(the oldest {len(rows):,} of {total:,} cases waiting; --limit lists more, "
+                f"up to {READY_MOST:,})",
+            )
+        )
     emit(
         args,
         data,
-        lambda: (
-            "\n".join(
-                f"{r.case_number}  {r.pickup_number}  "
-                # the service in the user's language (the JSON keeps the catalogue's zh-TW name)
-                f"{service_label(app, r.service_code, args)}  {r.applicant_name_masked}"
-                for r in rows
-            )
-            or say(args, "（無待領件案件）", "(no case waiting for pickup)")
-        ),
+        lambda: "\n".join(lines) or say(args, "（無待領件案件）", "(no case waiting for pickup)"),
     )
     return 0
 

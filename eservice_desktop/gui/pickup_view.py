@@ -146,9 +146,11 @@ class PickupView(QWidget):
         left = QVBoxLayout()
         left.setContentsMargins(0, 0, 3, 0)  # in line with the code field; the page has margins
         left.addWidget(self.preview, 0, Qt.AlignmentFlag.AlignHCenter)
-        ready_label = QLabel(_t("本所待領件"))
-        ready_label.setBuddy(self.ready_table)  # names the list for a screen reader
-        left.addWidget(ready_label)
+        # says how many wait when the list shows only the oldest of them
+        self.ready_label = QLabel(_t("本所待領件"))
+        self.ready_label.setWordWrap(True)
+        self.ready_label.setBuddy(self.ready_table)  # names the list for a screen reader
+        left.addWidget(self.ready_label)
         left.addWidget(self.ready_table, 1)
         left.addWidget(self.refresh_button)
         left_box = QWidget()

@@ -134,6 +134,26 @@ class ReadyRow:
         return max(-self.balance, 0)
 
 
+def ready_total(app: App) -> int:
+    """How many cases wait for pickup at this office: the list shows the oldest ``limit`` of
+    them, and said nothing of the rest (500 rows on the desk and from ``pickup ready`` over
+    8,996 waiting). One count over the ready index's range."""
+    require(app, Action.VIEW_CASE)
+    stmt = select(func.count()).where(
+        CaseRow.pickup_office == app.settings.office_code, CaseRow.status == READY
+    )
+    with app.reading() as s:
+        return int(s.scalar(stmt) or 0)
+
+
+def ready_list(app: App, limit: int = 500) -> tuple[list[ReadyRow], int]:
+    """The oldest ``limit`` cases waiting here and how many wait in all (counted only when the
+    list is full): the desk's list and the line above it."""
+    require(app, Action.VIEW_CASE)
+    rows = ready_cases(app, limit)
+    return rows, ready_total(app) if len(rows) == limit else len(rows)
+
+
 def ready_cases(app: App, limit: int = 500) -> list[ReadyRow]:
     """Cases waiting for pickup at this office, oldest first (straight from the projection).
     Only the columns shown are read (the pickup number out of the state summary in SQL): the

@@ -47,6 +47,10 @@
         <translation>Ready for pickup here</translation>
     </message>
     <message>
+        <source>本所待領件：列出最早的 {shown} 件／共 {total} 件</source>
+        <translation>Ready for pickup here: the oldest {shown} of {total}</translation>
+    </message>
+    <message>
         <source>請掃描民眾手機上的領件條碼</source>
         <translation>Scan the code on the citizen's phone</translation>
     </message>

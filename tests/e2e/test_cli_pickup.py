@@ -161,3 +161,27 @@ def test_render_mms_says_its_size_in_the_chosen_language(
     assert zh.out.splitlines()[0] == f"{png}（{size} 位元組）", zh.out
     assert en.out.splitlines()[0] == f"{png} ({size} bytes)", en.out
     assert not HAN.search(en.out), en.out
+
+
+def test_pickup_ready_says_how_many_wait_when_it_lists_only_the_oldest(
+    cli: Callable[..., Any],
+) -> None:
+    """``pickup ready`` lists the oldest 500 (``--limit``) and said nothing of the rest: 500
+    lines over an office with 8,996 cases waiting. A list cut short ends with how many wait
+    in all; the JSON stays the list of rows."""
+    assert cli("demo", "seed", "--cases", "40", "--seed", "7", env=DEMO).code == 0
+    every = cli("pickup", "ready", "--json", env=DEMO).json
+    assert len(every) >= 3
+    whole = cli("pickup", "ready", env=DEMO)
+    assert whole.code == 0 and len(whole.out.splitlines()) == len(every), whole.out
+    cut = cli("pickup", "ready", "--limit", "2", env=DEMO)
+    lines = cut.out.splitlines()
+    assert cut.code == 0 and len(lines) == 3, cut.out
+    assert lines[-1] == (
+        f"（列出最早的 2 件／共 {len(every)} 件待領；--limit 可列出更多，最多 10,000 件）"
+    )
+    en = cli("--lang", "en", "pickup", "ready", "--limit", "2", env=DEMO).out.splitlines()
+    assert (
+        en[-1] == f"(the oldest 2 of {len(every)} cases waiting; --limit lists more, up to 10,000)"
+    )
+    assert cli("pickup", "ready", "--limit", "2", "--json", env=DEMO).json == every[:2]

@@ -253,6 +253,8 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         lambda a, t: database.export_key_recorded(a),
     ),
     pickup.ready_cases: (Action.VIEW_CASE, lambda a, t: pickup.ready_cases(a)),
+    pickup.ready_total: (Action.VIEW_CASE, lambda a, t: pickup.ready_total(a)),
+    pickup.ready_list: (Action.VIEW_CASE, lambda a, t: pickup.ready_list(a)),
     pickup.pickup_record: (Action.VIEW_CASE, lambda a, t: pickup.pickup_record(a, CASE)),
     pickup.verify: (Action.HANDOVER, lambda a, t: pickup.verify(a, "x")),
     pickup.handover: (Action.HANDOVER, lambda a, t: pickup.handover(a, "x")),
