@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import distinct, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -34,6 +34,7 @@ from eservice_desktop.services.core import App
 from eservice_desktop.services.integrity_words import integrity_zh
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import cipher, db, dbkey, repo
+from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 log = logging.getLogger("eservice.backup")
@@ -112,19 +113,47 @@ def _same_projection(row: CaseRow | None, state: CaseState) -> bool:
     )
 
 
+#: Cases whose projection is checked at a time (with their events): a copy is never held whole.
+CASES_AT_A_TIME = 1000
+
+
 def _projections(c: Session) -> tuple[int, int, int, int]:
-    """Cases, events, projections that differ from their events, projections without events."""
-    rows = {r.case_id: r for r in c.scalars(select(CaseRow)).all()}
-    by_case: dict[str, list[Any]] = {}
-    events = 0
-    for erow in c.scalars(select(EventRow).order_by(EventRow.seq)).all():
-        by_case.setdefault(erow.case_id, []).append(erow)
-        events += 1
-    mismatched = sum(
-        not _same_projection(rows.get(case_id), project([repo.row_to_event(e) for e in evs]))
-        for case_id, evs in by_case.items()
+    """Cases, events, projections that differ from their events, projections without events.
+
+    The copy is read a thousand cases at a time, each with its events (the case index): every
+    case and event of the copy held at once took 4.2 GB for a year of a busy office, in
+    ``backup verify`` and in the check before every restore."""
+    mismatched = without = 0
+    after = ""
+    while rows := list(
+        c.scalars(
+            select(CaseRow)
+            .where(CaseRow.case_id > after)
+            .order_by(CaseRow.case_id)
+            .limit(CASES_AT_A_TIME)
+        )
+    ):
+        after = rows[-1].case_id
+        by_case: dict[str, list[Any]] = {}
+        of_these = select(EventRow).where(among(EventRow.case_id, [r.case_id for r in rows]))
+        for erow in c.scalars(of_these.order_by(EventRow.case_id, EventRow.seq)):
+            by_case.setdefault(erow.case_id, []).append(erow)
+        for row in rows:
+            evs = by_case.get(row.case_id)
+            if evs is None:
+                without += 1
+            elif not _same_projection(row, project([repo.row_to_event(e) for e in evs])):
+                mismatched += 1
+        c.expunge_all()
+    with_events = c.scalar(select(func.count(distinct(EventRow.case_id)))) or 0
+    events = c.scalar(select(func.count()).select_from(EventRow)) or 0
+    # events of a case with no projection: that case's projection differs (it is missing)
+    orphans = c.scalar(
+        select(func.count(distinct(EventRow.case_id))).where(
+            EventRow.case_id.not_in(select(CaseRow.case_id))
+        )
     )
-    return len(by_case), events, mismatched, len(set(rows) - set(by_case))
+    return with_events, events, mismatched + (orphans or 0), without
 
 
 def _check_copy(

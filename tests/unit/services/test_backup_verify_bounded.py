@@ -1,0 +1,67 @@
+"""``backup verify`` (and the check before every restore) compares each case's stored
+projection with the one its events make a thousand cases at a time, with their events: the
+copy's every case and event held at once took 4.2 GB for a year of a busy office."""
+
+from __future__ import annotations
+
+import gc
+from typing import Any
+
+import pytest
+
+from eservice_desktop.demo.bulk import seed_demo_bulk
+from eservice_desktop.domain.events import Event
+from eservice_desktop.services import audit, backup, backup_verify
+from eservice_desktop.services.core import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import CaseRow, EventRow
+
+CASES = 20
+
+
+def _alive() -> int:
+    return sum(1 for o in gc.get_objects() if isinstance(o, (Event, EventRow, CaseRow)))
+
+
+def test_a_backup_is_verified_a_few_cases_at_a_time(
+    app: App, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    added = seed_demo_bulk(app, 150, seed=3, days=10, batch=150)["total_cases"]
+    taken = backup.take(app)
+    monkeypatch.setattr(backup_verify, "CASES_AT_A_TIME", CASES, raising=False)
+    monkeypatch.setattr(audit, "STREAM_ROWS", CASES, raising=False)
+    read = repo.row_to_event
+    calls = [0]
+    held: list[int] = []
+
+    def counted(row: Any) -> Event:
+        calls[0] += 1
+        if calls[0] % 40 == 0:
+            held.append(_alive())
+        return read(row)
+
+    gc.collect()
+    before = _alive()
+    monkeypatch.setattr(repo, "row_to_event", counted)
+    verified = backup_verify.verify(app, taken.path)
+    assert verified["ok"], verified["problems"]
+    assert verified["cases"] == added == 150 and verified["events"] > 900
+    # a batch of cases and their events (some ten each), not the copy's thousand events
+    assert max(held) - before <= 15 * CASES, (max(held), before, verified["events"])
+
+
+def test_a_case_whose_projection_was_changed_or_lost_is_still_found(app: App) -> None:
+    """Read a batch at a time, a projection that differs, one without its events and events
+    without their projection are still each counted."""
+    seed_demo_bulk(app, 40, seed=4, days=5, batch=40)
+    with app.transaction() as s:
+        first, second, third = s.scalars(
+            CaseRow.__table__.select().with_only_columns(CaseRow.case_id).limit(3)
+        ).all()
+        s.execute(CaseRow.__table__.update().where(CaseRow.case_id == first).values(paid=9999))
+        s.execute(EventRow.__table__.delete().where(EventRow.case_id == second))
+        s.execute(CaseRow.__table__.delete().where(CaseRow.case_id == third))
+    taken = backup.take(app)
+    verified = backup_verify.verify(app, taken.path)
+    assert not verified["ok"]
+    assert any("2 differ from their events, 1 without events" in p for p in verified["problems"])
