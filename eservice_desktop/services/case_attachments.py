@@ -21,6 +21,7 @@ from hashlib import sha256
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import DomainError
@@ -157,19 +158,7 @@ def attach_file(app: App, case_number: str, path: Path) -> AttachmentView:
     with app.reading() as s:
         existing = s.get(SyncAttachmentRow, sha)
     if existing is not None:
-        if existing.case_id == case_id:
-            return _view(existing)
-        with app.reading() as s:
-            other = (
-                s.scalar(select(CaseRow.case_number).where(CaseRow.case_id == existing.case_id))
-                if existing.case_id
-                else None
-            )
-        raise _refuse(
-            "attachment_other_case",
-            f"相同內容的檔案已附於案件 {other or '（同步檔案）'}",
-            f"A file with the same content is already attached to case {other or '(sync file)'}",
-        )
+        return _attached_already(app, existing, case_id)
     stored = seal_file(app, sha, data)
     try:
         with app.transaction() as s:
@@ -183,10 +172,36 @@ def attach_file(app: App, case_number: str, path: Path) -> AttachmentView:
                 media_type=media_type,
                 name=name,
             )
+    except IntegrityError:
+        # the same content registered meanwhile (a scan and its copy dropped together): the
+        # one sealed file is that attachment's now, never removed here
+        with app.reading() as s:
+            existing = s.get(SyncAttachmentRow, sha)
+        if existing is None:
+            stored.unlink(missing_ok=True)
+            raise
+        return _attached_already(app, existing, case_id)
     except BaseException:
         stored.unlink(missing_ok=True)
         raise
     return _view(row)
+
+
+def _attached_already(app: App, existing: SyncAttachmentRow, case_id: str) -> AttachmentView:
+    """The same content attached again: to the same case nothing new, to another refused."""
+    if existing.case_id == case_id:
+        return _view(existing)
+    with app.reading() as s:
+        other = (
+            s.scalar(select(CaseRow.case_number).where(CaseRow.case_id == existing.case_id))
+            if existing.case_id
+            else None
+        )
+    raise _refuse(
+        "attachment_other_case",
+        f"相同內容的檔案已附於案件 {other or '（同步檔案）'}",
+        f"A file with the same content is already attached to case {other or '(sync file)'}",
+    )
 
 
 def seal_file(app: App, sha: str, data: bytes) -> Path:

@@ -120,3 +120,38 @@ def test_the_file_name_is_kept_in_the_database_never_on_the_disk(app: App, tmp_p
     assert [Path(p).name for p in _stored(app)] == [ca.STORED_NAME]
     assert [a.name for a in ca.list_attachments(app, number)] == ["王小明身分證A123456789.jpg"]
     assert ca.read_content(app, _stored(app)[0]) == JPEG
+
+
+@pytest.mark.parametrize("same_case", [True, False])
+def test_the_same_content_attached_twice_at_once_keeps_the_file(
+    app: App, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, same_case: bool
+) -> None:
+    """Two files of one content dropped together (a scan and its copy) are attached on two
+    threads at once: both found no attachment of that content, both sealed it into the one
+    ``<sha256>/attachment.sealed``, and the one whose row came second removed that file on
+    its failure, the first attachment's own: listed, never uploaded. The second is what the
+    same content attached again is (nothing new; on another case: refused), the file kept."""
+    a = new_case(app)
+    b = a if same_case else new_case(app)
+    scan, copy = tmp_path / "scan.jpg", tmp_path / "scan (1).jpg"
+    scan.write_bytes(JPEG)
+    copy.write_bytes(JPEG)
+    seal = ca.seal_file
+    first: list[ca.AttachmentView] = []
+    started: list[bool] = []
+
+    def the_other_one_meanwhile(*args: object) -> Path:
+        if not started:  # the other drop's attach, between this one's check and its seal
+            started.append(True)
+            first.append(ca.attach_file(app, a, scan))
+        return seal(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ca, "seal_file", the_other_one_meanwhile)
+    if same_case:
+        assert ca.attach_file(app, b, copy) == first[0]
+    else:
+        with pytest.raises(DomainError) as e:
+            ca.attach_file(app, b, copy)
+        assert e.value.code == "attachment_other_case" and a in e.value.message_en
+    assert [x.name for x in ca.list_attachments(app, a)] == ["scan.jpg"]
+    assert ca.read_content(app, _stored(app)[0]) == JPEG
