@@ -20,7 +20,7 @@ from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.online_receipt_rule import ISSUED_TWICE, spare_paper_error
 from eservice_desktop.services.overpaid import last_events, open_row
-from eservice_desktop.storage import repo
+from eservice_desktop.storage import repo, sync_conflicts
 from eservice_desktop.storage.models import EventRow
 
 __all__ = ["ISSUED_TWICE", "follow", "refuse_spare"]
@@ -56,24 +56,42 @@ def follow(
     now: datetime,
 ) -> None:
     """Opens a conflict for each case the events gave a spare receipt (a case whose online
-    payment had none), naming the papers. Only an online receipt's event gives one: the
-    batch's events are picked by type first (a bulk batch holds some 130,000, and none)."""
+    payment had none), naming the papers; a case whose row is open already has it said anew
+    with every spare and the paper kept (a third counter's paper, or an earlier one that
+    took the kept one's place), never a second row. Only an online receipt's event gives
+    one: the batch's events are picked by type first (a bulk batch holds some 130,000, and
+    none)."""
     touched = {e.case_id for e in applied if e.type == ev.ONLINE_RECEIPT_ISSUED}
     opened: dict[str, dict[str, str]] = {}
     for case_id in touched:
-        new = _spares(after.get(case_id)).items() - _spares(before.get(case_id)).items()
-        if new:
-            opened[case_id] = dict(new)
+        spares, was = _spares(after.get(case_id)), _spares(before.get(case_id))
+        if not spares.items() - was.items():
+            continue
+        if sync_conflicts.is_open(s, case_id, ISSUED_TWICE):
+            sync_conflicts.reword(s, case_id, ISSUED_TWICE, _reason(spares))
+        elif new := {n: k for n, k in spares.items() if n not in was}:
+            opened[case_id] = new  # none open, or resolved (its papers taken back): the new
     last = last_events(applied, set(opened))
-    for case_id, spares in opened.items():
-        open_row(s, last[case_id], ISSUED_TWICE, _reason(spares), now)
+    for case_id, papers in opened.items():
+        open_row(s, last[case_id], ISSUED_TWICE, _reason(papers), now)
 
 
 def _reason(spares: Mapping[str, str]) -> tuple[str, str]:
-    spare, kept = sorted(spares.items())[0]
+    """What the row asks: each spare paper taken back, the kept one named (the same for all:
+    the fold keeps one paper per payment, and a case has one online payment to issue for)."""
+    numbers = sorted(spares)
+    kept = spares[numbers[0]]
+    if len(numbers) == 1:
+        return (
+            f"同一筆線上繳費於兩櫃檯離線時各開立收據：以收據 {kept} 為準，"
+            f"收據 {numbers[0]} 作廢，請向民眾收回",
+            f"Two counters offline both issued a receipt for one online payment: receipt "
+            f"{kept} stands, receipt {numbers[0]} is void; take it back from the citizen",
+        )
     return (
-        f"同一筆線上繳費於兩櫃檯離線時各開立收據：以收據 {kept} 為準，收據 {spare} 作廢，"
-        "請向民眾收回",
-        f"Two counters offline both issued a receipt for one online payment: receipt {kept} "
-        f"stands, receipt {spare} is void; take it back from the citizen",
+        f"同一筆線上繳費於多個櫃檯離線時各開立收據：以收據 {kept} 為準，"
+        f"收據 {'、'.join(numbers)} 作廢，請向民眾收回",
+        f"Counters offline each issued a receipt for one online payment: receipt {kept} "
+        f"stands, receipts {', '.join(numbers[:-1])} and {numbers[-1]} are void; take them "
+        "back from the citizen",
     )

@@ -57,6 +57,20 @@ def settle(s: Session, case_id: str, code: str, resolution: str, now: datetime) 
         row.resolved_at, row.resolution = now, resolution
 
 
+def is_open(s: Session, case_id: str, code: str) -> bool:
+    """Whether the case has an open row of ``code`` (one to say anew, not to open again)."""
+    return (
+        s.scalar(
+            select(SyncConflictRow.conflict_id).where(
+                SyncConflictRow.case_id == case_id,
+                SyncConflictRow.reason_code == code,
+                SyncConflictRow.resolved_at.is_(None),
+            )
+        )
+        is not None
+    )
+
+
 def reword(s: Session, case_id: str, code: str, reason: tuple[str, str]) -> None:
     """Says the case's open rows of ``code`` anew (zh-TW, English): a partial refund left less
     to refund than the row first named, and the list still asked for the whole amount."""

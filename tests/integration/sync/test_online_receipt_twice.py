@@ -95,3 +95,35 @@ def test_the_spare_paper_verified_or_looked_up_says_it_is_void_and_which_stands(
     with pytest.raises(DomainError) as refused:
         payments.verify_receipt(d1, second.replace("R00000", "R00009"), code)
     assert refused.value.code == "receipt.unknown"
+
+
+def test_three_counters_list_both_spare_papers_in_one_row(
+    office: Callable[..., App], sqlite_county: CountyServer, clock: object
+) -> None:
+    """Three counters offline each issued a receipt for the kiosk's payment, a minute apart.
+    The counter that learnt of the other two papers in one round listed only the smaller
+    number to take back (the third paper in no list), and the counter that first kept the
+    second paper, then learnt of the first, kept a row saying the second stands beside one
+    saying it is void. Each counter lists one row: the first paper stands, both others void."""
+    d1, d2, number, first, second = _issued_on_both(office, sqlite_county, clock)
+    d3 = office("H02", "03", sqlite_county.url)
+    enrol(d3, sqlite_county)
+    sync_now(d3)
+    clock.set(clock() + timedelta(minutes=1))  # type: ignore[attr-defined]
+    third = issue_online_receipt(d3, number, "IBON-0042").receipt_number
+    payments.confirm_printed(d3, third)
+    for app in (d3, d2, d1, d2, d3, d1):
+        sync_now(app)
+    said = (
+        f"Counters offline each issued a receipt for one online payment: receipt {first} "
+        f"stands, receipts {second} and {third} are void; take them back from the citizen"
+    )
+    for app in (d1, d2, d3):
+        assert [p.receipt_number for p in cases.load_case(app, number).payments] == [first]
+        assert [row.reason for row in open_conflicts(app, "en")] == [said]
+        [row] = open_conflicts(app)
+        assert f"收據 {second}、{third} 作廢，請向民眾收回" in row.reason
+    sync.resolve_conflict(d3, open_conflicts(d3)[0].conflict_id, "已收回兩張收據")
+    for app in (d3, d1, d2):
+        sync_now(app)
+    assert open_conflicts(d1) == open_conflicts(d2) == open_conflicts(d3) == []
