@@ -44,15 +44,18 @@ def follow(
     """Opens a conflict for each receipt the events left printed after its void (it was not):
     only a void or a print does, so the batch's events are picked by type first."""
     touched = {e.case_id for e in applied if e.type in _ACTS}
-    opened: dict[str, Payment] = {}
+    opened: dict[str, list[Payment]] = {}
     for case_id in touched:
-        new = _flagged(after.get(case_id)).keys() - _flagged(before.get(case_id)).keys()
-        if new:
-            opened[case_id] = _flagged(after.get(case_id))[min(new)]
+        flagged = _flagged(after.get(case_id))
+        new = flagged.keys() - _flagged(before.get(case_id)).keys()
+        # every receipt of the case the events flagged (a fee paid in parts, each voided and
+        # reprinted): the row named the first alone, the other paper in no list
+        pays = [flagged[k] for k in sorted(new)]
+        if listed := [p for p in pays if not _print_refused(s, case_id, p.receipt_number or "")]:
+            opened[case_id] = listed
     last = last_events(applied, set(opened))
-    for case_id, pay in opened.items():
-        if not _print_refused(s, case_id, pay.receipt_number or ""):
-            open_row(s, last[case_id], PRINTED_AFTER_VOID, _reason(pay), now)
+    for case_id, listed in opened.items():
+        open_row(s, last[case_id], PRINTED_AFTER_VOID, _reason(listed), now)
 
 
 def _print_refused(s: Session, case_id: str, number: str) -> bool:
@@ -70,13 +73,22 @@ def _print_refused(s: Session, case_id: str, number: str) -> bool:
 _PRINTS = frozenset((ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED))
 
 
-def _reason(pay: Payment) -> tuple[str, str]:
-    """Names the receipt and the two times (both set: :attr:`Payment.printed_after_void`)."""
-    number = pay.receipt_number or pay.payment_id
-    void, printed = (roc_minute(at) if at else "" for at in (pay.voided_at, pay.printed_at))
+def _reason(pays: Sequence[Payment]) -> tuple[str, str]:
+    """Names each receipt and its two times (both set: :attr:`Payment.printed_after_void`)."""
+    zh, en = [], []
+    for pay in pays:
+        number = pay.receipt_number or pay.payment_id
+        void, printed = (roc_minute(at) if at else "" for at in (pay.voided_at, pay.printed_at))
+        zh.append(f"收據 {number} 已於 {void} 作廢，他櫃離線時仍於 {printed} 列印")
+        en.append(f"Receipt {number} was voided at {void} and printed at {printed}")
+    if len(pays) == 1:
+        return (
+            f"{zh[0]}：民眾手上的收據無效，請收回",
+            f"{en[0]} by a counter offline that did not know: the paper in the citizen's hand "
+            "is void; take it back",
+        )
     return (
-        f"收據 {number} 已於 {void} 作廢，他櫃離線時仍於 {printed} 列印：民眾手上的收據無效，"
-        "請收回",
-        f"Receipt {number} was voided at {void} and printed at {printed} by a counter offline "
-        "that did not know: the paper in the citizen's hand is void; take it back",
+        f"{'；'.join(zh)}：民眾手上的這些收據無效，請收回",
+        f"{'; '.join(en)}, by a counter offline that did not know: the papers in the "
+        "citizen's hand are void; take them back",
     )

@@ -144,3 +144,39 @@ def test_a_reprint_refused_after_the_void_is_listed_once(
     for app in (d1, d2):
         [row] = open_conflicts(app)
         assert (row.event_type, row.reason) == ("case.receipt_reprinted", "此收據已作廢")
+
+
+def test_two_receipts_of_a_case_reprinted_after_their_voids_are_both_listed(
+    county: CountyServer, office: Callable[..., App], clock: Any
+) -> None:
+    """The fee paid in two parts on 02; 01 voids both receipts, and half an hour later 02, not
+    knowing, reprints both. Each counter learnt of the other's two acts in one round and
+    listed one receipt to take back, the one of the smaller payment id: the other paper in
+    the citizen's hand was in no list. The row names both receipts."""
+    d1, d2 = office("H01", "01", county.url), office("H01", "02", county.url)
+    enrol(d1, county)
+    enrol(d2, county)
+    number = factories.new_case(d2, copies=20, phone="0912345678")
+    first = payments.record_payment(d2, number, "cash", 100, tendered=100).receipt_number
+    second = payments.record_payment(d2, number, "cash", AMOUNT - 100, tendered=AMOUNT - 100)
+    for receipt in (first, second.receipt_number):
+        payments.confirm_printed(d2, receipt)
+    sync_now(d2)
+    sync_now(d1)
+    add_accounts(d1)
+    for receipt in (first, second.receipt_number):
+        payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
+    clock.set(clock() + timedelta(minutes=30))
+    for receipt in (first, second.receipt_number):
+        payments.confirm_printed(d2, receipt, "卡紙")
+    for app in (d2, d1, d2, d1):
+        sync_now(app)
+    for app in (d1, d2):
+        [row] = open_conflicts(app, "en")
+        assert first in row.reason and second.receipt_number in row.reason, row.reason
+        [row] = open_conflicts(app)
+        assert first in row.reason and second.receipt_number in row.reason, row.reason
+    sync.resolve_conflict(d1, open_conflicts(d1)[0].conflict_id, "已收回重印之收據")
+    sync_now(d1)
+    sync_now(d2)
+    assert open_conflicts(d1) == open_conflicts(d2) == []
