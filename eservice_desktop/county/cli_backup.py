@@ -9,7 +9,9 @@ copy is written beside its name as ``.partial``, readable by its owner only (it 
 office's events and the registry), checked (``PRAGMA integrity_check`` and the copy's schema
 revision; ``pg_restore --list``), and only then renamed into place: a copy cut off by a full
 disk or a kill never stands where the last good one is looked for. An existing file is never
-overwritten.
+overwritten. The ``.partial`` is locked while it is written: a second backup to the same name
+(a scheduled one and IT's own, a long dump) took the first's copy in progress for a killed
+backup's leftover and removed it, and the first put the second's unchecked copy in place.
 """
 
 from __future__ import annotations
@@ -63,8 +65,10 @@ def cmd_backup(args: argparse.Namespace) -> int:
             revision = _pg_copy(url, partial)
         put_in_place(partial, out)
     finally:
-        with suppress(FileNotFoundError):
-            partial.unlink()
+        if str(partial) in _HOLDING:  # another backup's copy in progress is never removed
+            with suppress(FileNotFoundError):
+                partial.unlink()
+            _let_go(partial)
     done = Copied(str(out), out.stat().st_size, url.get_backend_name(), revision)
     if args.json:
         print(json.dumps(asdict(done)))
@@ -118,12 +122,64 @@ def _owner_only(path: Path) -> None:
     """An empty file only its owner may read, made before anything is written into it. What a
     killed backup left under its name (and its SQLite journal) is removed first: opened as it
     was, the copy kept that file's mode (readable by every account, when made so) and a
-    symbolic link's target, and a hot journal would be rolled into the new copy."""
+    symbolic link's target, and a hot journal would be rolled into the new copy. The file is
+    held (:func:`_held`) until the backup ends: another backup's copy in progress under the
+    name is no leftover, and is refused rather than removed."""
+    if _held(path):
+        raise Refused(
+            f"{printable_path(str(path))} 正由另一個備份寫入：請待其完成，或另取檔名",
+            f"{printable_path(str(path))} is being written by another backup: wait for it to "
+            "end, or name another file",
+        )
     for left in (path, path.with_name(path.name + "-journal")):
         with suppress(FileNotFoundError):
             left.unlink()
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
-    os.close(fd)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:  # another backup made it between the removal and here
+        return _owner_only(path)
+    if not _hold(fd):
+        os.close(fd)
+        return _owner_only(path)
+    _HOLDING[str(path)] = fd
+
+
+#: The copies this process is writing, each by a descriptor that holds its lock (POSIX ``flock``,
+#: apart from the ``fcntl`` locks SQLite takes on the same file) until :func:`_let_go`.
+_HOLDING: dict[str, int] = {}
+
+
+def _hold(fd: int) -> bool:
+    """Locks ``fd``'s file for this backup; False when another holds it. Windows refuses to
+    remove a file open in another backup, so nothing is locked there."""
+    if os.name != "posix":
+        return True
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _held(path: Path) -> bool:
+    """Whether ``path`` is a copy another backup is writing (a killed backup's holds no lock)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:  # none, or a symbolic link: a leftover, removed
+        return False
+    try:
+        return not _hold(fd)
+    finally:
+        os.close(fd)  # its lock, if taken, with it
+
+
+def _let_go(path: Path) -> None:
+    """The copy's lock released (the copy renamed into place, or removed)."""
+    fd = _HOLDING.pop(str(path), None)
+    if fd is not None:
+        os.close(fd)
 
 
 def _sqlite_copy(source: Path, partial: Path) -> str | None:

@@ -10,6 +10,7 @@ import os
 import sqlite3
 import stat
 import subprocess
+import sys
 import threading
 import uuid
 from collections.abc import Callable
@@ -204,3 +205,49 @@ def test_a_file_made_under_the_name_during_the_copy_is_not_replaced(tmp_path: Pa
     out.unlink()
     put_in_place(partial, out)
     assert out.read_bytes() == b"the checked copy"
+
+
+_MAIN = "import sys; from eservice_desktop.county.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.mark.skipif(os.name != "posix", reason="Windows refuses to remove an open file anyway")
+def test_a_second_backup_to_the_name_while_the_first_copies_leaves_it_alone(
+    tmp_path: Path,
+) -> None:
+    """Two backups to one name (a scheduled one and IT's own, a long dump) shared its
+    ``.partial``: the second removed the first's copy in progress as a killed backup's
+    leftover and wrote its own there, and the first then put that unchecked half-copy in
+    place under the name and said it done, or failed on its own name. The second is refused
+    at once while the first copies; the first's checked copy is the one kept."""
+    source = tmp_path / "county.sqlite3"
+    url = _small_db(source)
+    out = tmp_path / "county.backup"
+    holder = sqlite3.connect(source, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # the first backup waits on it, its .partial made
+    codes: dict[str, int] = {}
+    first = threading.Thread(
+        target=lambda: codes.setdefault(
+            "first", county_main(["backup", "--db", url, "--out", str(out)])
+        )
+    )
+    first.start()
+    partial = tmp_path / "county.backup.partial"
+    for _ in range(200):
+        if partial.exists():
+            break
+        threading.Event().wait(0.05)
+    second = subprocess.Popen(  # another process, as a scheduled backup is
+        [sys.executable, "-c", _MAIN, "backup", "--db", url, "--out", str(out)],
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    threading.Event().wait(3)  # its .partial made too, or refused
+    holder.execute("ROLLBACK")
+    holder.close()
+    first.join(timeout=30)
+    _, said = second.communicate(timeout=30)
+    assert (second.returncode, codes) == (2, {"first": 0}), said
+    assert "正由另一個備份寫入" in said
+    with closing(sqlite3.connect(out)) as c:
+        assert c.execute("SELECT b FROM t").fetchone() == ("every office's events",)
+    assert not partial.exists()
