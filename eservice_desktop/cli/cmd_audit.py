@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 
 from eservice_desktop.cli.common import add_json, emit, lang_of, open_from, say
+from eservice_desktop.cli.progress import events_read
 
 
 def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -34,7 +35,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
 
     app = open_from(args)
     try:
-        result = audit.verify(app)
+        with events_read(args):
+            result = audit.verify(app)
     finally:
         app.close()
     emit(args, result.to_json(), result.message(lang_of(args)))

@@ -20,6 +20,7 @@ from eservice_desktop.cli.common import (
     say,
     settings_from,
 )
+from eservice_desktop.cli.progress import events_read
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Operator
@@ -104,7 +105,8 @@ def cmd_verify(args: argparse.Namespace) -> int:
             if not found:
                 raise DomainError("backup.none", "尚無任何備份", "There is no backup yet", "backup")
             path = found[0].path
-        result = backup.verify(app, path)
+        with events_read(args):
+            result = backup.verify(app, path)
     finally:
         app.close()
     emit(args, result, lambda: _verdict(args, result))

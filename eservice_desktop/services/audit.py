@@ -28,7 +28,7 @@ from eservice_desktop.domain import chain
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.text_values import counted, printable
-from eservice_desktop.services import access, audit_receipts
+from eservice_desktop.services import access, audit_receipts, check_progress
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, ChainHeadRow, EventRow
@@ -175,6 +175,8 @@ def verify_session(s: Session) -> AuditResult:
     gaps: dict[tuple[bool, str, str], int] = {}  # the seq where a walk found its gap
     book = audit_receipts.Rebuild()
     query = select(EventRow).order_by(EventRow.seq).execution_options(yield_per=STREAM_ROWS)
+    hear = check_progress.listener()
+    total = int(s.scalar(select(func.count()).select_from(EventRow)) or 0) if hear else 0
     try:
         for row in s.scalars(query):
             e = repo.row_to_event(row)
@@ -188,6 +190,8 @@ def verify_session(s: Session) -> AuditResult:
                 if walk.feed(e, links_only=rewritten) and walk.gap is not None:
                     gaps[key] = row.seq
             result.events += 1
+            if hear is not None and result.events % STREAM_ROWS == 0:
+                hear(result.events, total)
     except UNREADABLE:
         s.expunge_all()
         result.broken = _unreadable(s)
