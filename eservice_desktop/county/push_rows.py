@@ -39,6 +39,7 @@ from eservice_desktop.domain.case import READY as READY_STATE
 from eservice_desktop.domain.case import CaseState, apply
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.phone_rule import asks_new_code
 from eservice_desktop.domain.pickup_verify import code_expiry
 from eservice_desktop.domain.uuid7 import new_id
 
@@ -190,7 +191,7 @@ def accept(
     _route(batch, e, after, batch.device_key, event_document(e, canonical))
     if e.type == ev.NOTICE_RESEND_REQUESTED:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now, after.phone)
-    if e.type in (ev.PHONE_CHANGED, ev.CODE_REISSUE_REQUESTED) and after.lifecycle == READY_STATE:
+    if asks_new_code(e, before, after):
         batch.new_code.append(e.case_id)  # not one the batch closes: made ready once, below
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
     # no messages_for call)

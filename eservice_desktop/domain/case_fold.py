@@ -26,6 +26,7 @@ from eservice_desktop.domain.case_state import (
 )
 from eservice_desktop.domain.online_receipt_rule import fold_online_receipt
 from eservice_desktop.domain.payloads import payload_of
+from eservice_desktop.domain.phone_rule import fold_phone_changed
 
 _T = TypeVar("_T")
 _D = TypeVar("_D", CaseState, Payment)
@@ -346,7 +347,7 @@ _FOLDS: dict[str, Fold] = {
     ev.CONFLICT_RESOLVED: _fold_conflict_resolved,
     ev.NOTICE_RESEND_REQUESTED: lambda s, _p, _e: s,  # the county acts on it; nothing to fold
     ev.LOOKUP_DONE: lambda s, p, _e: replace(s, lookup_kinds=s.lookup_kinds | {p.kind}),
-    ev.PHONE_CHANGED: lambda s, p, _e: replace(s, phone=p.phone),
+    ev.PHONE_CHANGED: fold_phone_changed,
     ev.CODE_REISSUE_REQUESTED: lambda s, _p, _e: s,  # the county issues the code
     ev.APPROVAL_GRANTED: _fold_approval,
 }

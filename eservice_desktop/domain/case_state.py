@@ -110,6 +110,9 @@ class CaseState:
     applicant_id: str
     applicant_name: str
     phone: str = ""
+    #: The time and event id of the ``case.phone_changed`` ``phone`` is from (None: intake's):
+    #: of two changes made offline at two counters the later one holds, in any order pulled.
+    phone_changed: tuple[datetime, str] | None = None
     email: str = ""
     copies: int = 1
     fields: dict[str, Any] = field(default_factory=dict)

@@ -10,6 +10,9 @@ for a case ready for pickup only: before, the county has issued none; after, it 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import CANCELLED, PICKED_UP, READY, REJECTED, CaseState
 from eservice_desktop.domain.errors import DomainError
@@ -43,3 +46,26 @@ def check_code_reissue(state: CaseState, _p: pl.CodeReissueRequested, _t: str) -
             "案件尚未待領件，縣府尚未發出領件碼",
             "The case is not ready for pickup; the county has issued no code yet",
         )
+
+
+def fold_phone_changed(s: CaseState, p: pl.PhoneChanged, e: ev.Event) -> CaseState:
+    """The case's number is the one of the latest change by its time (then its event id), not
+    of the change folded last: two counters offline that each recorded a number each folded
+    the other's after their own, so the two showed each other's number for good and the county
+    sent to the one pushed last. An earlier change folded after a later one changes nothing."""
+    key = (e.at, e.event_id)
+    if s.phone_changed is not None and key < s.phone_changed:
+        return s
+    return replace(s, phone=p.phone, phone_changed=key)
+
+
+def asks_new_code(e: ev.Event, before: CaseState | None, after: CaseState) -> bool:
+    """Whether the county is to make the ready case ready again with a new code: a clerk asked
+    for one, or a change left the case with another number. A change recorded earlier at another
+    counter and pushed after a later one leaves the number as it was (:func:`fold_phone_changed`)
+    and made the case ready again all the same: a second code and MMS to the same phone."""
+    if after.lifecycle != READY:
+        return False
+    if e.type == ev.CODE_REISSUE_REQUESTED:
+        return True
+    return e.type == ev.PHONE_CHANGED and before is not None and before.phone != after.phone

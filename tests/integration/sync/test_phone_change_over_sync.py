@@ -159,3 +159,36 @@ def test_a_county_older_than_the_change_keeps_it_waiting_and_the_old_code_good(
     sync_now(h01)
     assert pickup.verify(h01, old_token).reason == "case_mismatch"
     assert _sent(sqlite_county, "領件號碼", 2)[-1]["to"] == NEW
+
+
+def test_two_counters_offline_with_two_numbers_agree_on_the_later_one(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """Counter 01 records one new number, then counter 02 another, both offline, and 02 pushes
+    first. Each counter folded the other's change after its own: 01 showed 02's number, 02
+    showed 01's, for good, and the county, folding 01's last, sent the new code to the number
+    recorded first, having made the case ready twice. The later change holds everywhere now, in
+    any order pushed or pulled, and the case is made ready again once, to it."""
+    h01, number, _old_token = _ready(office, sqlite_county)
+    _sent(sqlite_county, "領件號碼", 1)
+    h02 = office("H01", "02", sqlite_county.url)
+    enrol(h02, sqlite_county)
+    sync_now(h02)
+    assert cases.load_case(h02, number).lifecycle == "ready_for_pickup"
+    first, later = "0911111111", "0922222222"
+    case_contact.change_phone(h01, number, first)
+    time.sleep(0.01)  # recorded after it, at the other counter
+    case_contact.change_phone(h02, number, later)
+    for counter in (h02, h01, h02, h01):
+        sync_now(counter)
+    assert cases.load_case(h01, number).phone == later
+    assert cases.load_case(h02, number).phone == later
+    _sent(sqlite_county, "領件號碼", 2)
+    time.sleep(1)  # a third message would have been written by now
+    sent = _sent(sqlite_county, "領件號碼", 2)
+    kinds = [e["type"] for e in cases.show_case(h01, number).events]
+    assert kinds.count(ev.READY_FOR_PICKUP) == 2  # made ready, then again once, for the change
+    assert [m["to"] for m in sent] == [OLD, later]
+    state = cases.load_case(h01, number)
+    assert f"領件號碼 {state.pickup_number}" in sent[-1]["body"]
+    assert cases.load_case(h02, number).pickup_number == state.pickup_number
