@@ -26,9 +26,12 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import validate_mobile
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
@@ -45,7 +48,8 @@ def change_phone(app: App, case_number: str, phone: str) -> cases.CaseView:
     The number is read as intake reads it (``ids.validate_mobile``: +886, spaces, dashes and
     full-width digits forgiven) and refused before anything is stored (``phone.format``); the
     number the case holds already is ``phone.unchanged``, a case collected, withdrawn or
-    rejected ``case.not_open``."""
+    rejected ``case.not_open``, one older than a change pulled from another counter (a clock
+    behind) ``phone.changed_later``."""
     require(app, Action.PROCESS)
     new = validate_mobile(phone, "phone")
     with app.transaction() as s:
@@ -59,7 +63,26 @@ def change_phone(app: App, case_number: str, phone: str) -> cases.CaseView:
                 "phone",
             )
         after = cases.record(app, s, case_id, ev.PHONE_CHANGED, {"phone": new})
+        if after.phone != new:
+            raise _later_change(after)  # nothing stored: the transaction rolls back
     return cases.view_of(app, after)
+
+
+def _later_change(state: CaseState) -> DomainError:
+    """The change this counter recorded is older than one pulled from another counter (the
+    later change holds everywhere: ``phone_rule.fold_phone_changed``), which only a clock off
+    at one of them makes: recorded, it changed nothing, and the answer named the old number
+    as the new one."""
+    at = (state.phone_changed or (state.received_at, ""))[0].astimezone(TAIPEI)
+    when = f"{format_roc(at.date(), 'short')} {at:%H:%M}"
+    return DomainError(
+        "phone.changed_later",
+        f"本案手機號碼已於 {when} 由其他櫃台變更為 {state.phone}，晚於本機現在的時間"
+        "（以較晚的變更為準）；請先請資訊人員校正電腦時鐘",
+        f"The case's mobile number was changed to {state.phone} at another counter at {when}, "
+        "later than this computer's time (the later change holds); have IT set the clock right",
+        "phone",
+    )
 
 
 def reissue_code(app: App, case_number: str) -> cases.CaseView:

@@ -4,6 +4,8 @@ case never goes to the next one put on screen."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from factories import new_case
 from gui_keys import open_case_detail
 from pickup_support import ready_with_county_keys
@@ -11,8 +13,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.events import Actor
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import cases
+from eservice_desktop.services.ingest import ingest
+from eservice_desktop.storage import repo
 
 
 def test_alt_m_and_enter_record_the_new_number_on_the_case_shown(qtbot, ctx: GuiContext) -> None:
@@ -99,3 +104,29 @@ def test_the_applicants_other_case_on_the_old_number_is_named(qtbot, ctx: GuiCon
     qtbot.keyClick(row.edit, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: any(other in m for m in said), timeout=3000)
     assert said[-1] == f"申請人另有案件的手機號碼不是 0987654321：{other}（請逐案變更）"
+
+
+def test_a_change_older_than_one_pulled_is_refused_in_the_window(qtbot, ctx: GuiContext) -> None:
+    """A counter whose clock is behind another's: the change would change nothing (the later
+    one holds), and the window showed the old number as recorded. The refusal is said on the
+    page, the number typed kept, nothing recorded."""
+    number = new_case(ctx.app, phone="0912345678")
+    later = ctx.app.now() + timedelta(hours=1)
+    with ctx.app.transaction() as s:
+        case_id = cases.resolve_case_id(s, number)
+        e = Actor(ctx.app.settings.office_code, "02", "clerk2").event(
+            case_id, ev.PHONE_CHANGED, later, {"phone": "0922222222"}
+        )
+        ingest(ctx.app, s, e, repo.load_state(s, case_id), origin="county")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    row = detail.phone_row
+    qtbot.waitUntil(row.edit.isEnabled, timeout=3000)
+    before = detail.timeline_types()
+    qtbot.keyClick(detail, Qt.Key.Key_M, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClicks(row.edit, "0911111111")
+    qtbot.keyClick(row.edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "0922222222" in detail.error_label.text(), timeout=3000)
+    assert "校正電腦時鐘" in detail.error_label.text()
+    assert row.edit.text() == "0911111111"
+    assert detail.timeline_types() == before
+    assert cases.load_case(ctx.app, number).phone == "0922222222"

@@ -5,6 +5,8 @@ new pickup code (``case.code_reissue_requested``) for a case ready for pickup on
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from factories import new_case
 from pickup_support import ready_with_county_keys
@@ -12,8 +14,11 @@ from pickup_support import ready_with_county_keys
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.events import Actor
 from eservice_desktop.services import case_contact, cases, pickup, retention
 from eservice_desktop.services.core import App
+from eservice_desktop.services.ingest import ingest
+from eservice_desktop.storage import repo
 
 
 def _types(app: App, number: str) -> list[str]:
@@ -98,3 +103,27 @@ def test_the_applicants_other_cases_still_on_another_number(app: App) -> None:
     assert elsewhere not in case_contact.other_numbers(app, first)
     case_contact.change_phone(app, second, "0987654321")
     assert case_contact.other_numbers(app, first) == []
+
+
+def test_a_change_older_than_one_pulled_is_refused_not_taken_for_the_new_number(
+    app: App,
+) -> None:
+    """The later change holds everywhere; a counter whose clock is behind another's recorded a
+    change older than one it had pulled: it changed nothing, and the answer said the case's
+    number was now the old one. It is refused, nothing stored, naming the later change."""
+    number = new_case(app, phone="0912345678")
+    later = app.now() + timedelta(hours=1)  # the other counter's clock an hour ahead
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, number)
+        state = repo.load_state(s, case_id)
+        e = Actor(app.settings.office_code, "02", "clerk2").event(
+            case_id, ev.PHONE_CHANGED, later, {"phone": "0922222222"}
+        )
+        ingest(app, s, e, state, origin="county")
+    before = _types(app, number)
+    with pytest.raises(DomainError) as err:
+        case_contact.change_phone(app, number, "0911111111")
+    assert (err.value.code, err.value.field) == ("phone.changed_later", "phone")
+    assert "0922222222" in err.value.message_zh and "0922222222" in err.value.message_en
+    assert _types(app, number) == before
+    assert cases.load_case(app, number).phone == "0922222222"
