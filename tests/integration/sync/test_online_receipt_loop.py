@@ -34,8 +34,8 @@ def _pdf_text(pdf: bytes) -> str:
         doc.close()
 
 
-def _paid_at_kiosk(county: CountyServer, d1: App) -> str:
-    """A web application of H02, accepted by the clerk and paid at the kiosk (IBON-0042)."""
+def _paid_at_kiosk(county: CountyServer, d1: App, transaction: str = "IBON-0042") -> str:
+    """A web application of H02, accepted by the clerk and paid at the kiosk (``transaction``)."""
     web = {"Authorization": f"Bearer {channel_token(county, 'web-portal', 'web')}"}
     kiosk = {"Authorization": f"Bearer {channel_token(county, 'kiosk-ibon', 'kiosk')}"}
     with httpx.Client(base_url=county.url, timeout=10) as http:
@@ -46,7 +46,7 @@ def _paid_at_kiosk(county: CountyServer, d1: App) -> str:
         cases.accept_case(d1, number)
         r = http.post(
             "/v1/channel/payments",
-            json={"case_number": number, "amount": 15, "transaction_id": "IBON-0042"},
+            json={"case_number": number, "amount": 15, "transaction_id": transaction},
             headers=kiosk,
         )
         assert r.status_code == 201, r.text

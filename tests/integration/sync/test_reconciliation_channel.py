@@ -11,30 +11,13 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-import httpx
-from channel_helpers import APPLICATION, channel_token
-from sync_helpers import CountyServer, enrol, sync_now
+from sync_helpers import CountyServer, enrol
+from test_online_receipt_loop import _paid_at_kiosk
 
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services import cases, reports, settlement
 from eservice_desktop.services.core import App
 from eservice_desktop.services.online_receipt import issue_online_receipt
-
-
-def _paid_at_kiosk(county: CountyServer, office: App, transaction: str) -> str:
-    web = {"Authorization": f"Bearer {channel_token(county, 'web-portal', 'web')}"}
-    kiosk = {"Authorization": f"Bearer {channel_token(county, 'kiosk-ibon', 'kiosk')}"}
-    with httpx.Client(base_url=county.url, timeout=10) as http:
-        r = http.post("/v1/channel/applications", json=APPLICATION, headers=web)
-        assert r.status_code == 201, r.text
-        number = str(r.json()["case_number"])
-        sync_now(office)
-        cases.accept_case(office, number)
-        payment = {"case_number": number, "amount": 15, "transaction_id": transaction}
-        r = http.post("/v1/channel/payments", json=payment, headers=kiosk)
-        assert r.status_code == 201, r.text
-    sync_now(office)
-    return number
 
 
 def _statement_lines(office: App, day: object, tmp_path: Path) -> list[dict[str, str]]:
