@@ -148,6 +148,10 @@ class PickupHandover(PickupCamera):
         self._show(result)
         if result.handed_over and result.case_number:
             self.clear_collector()
+            if self.scan_edit.text().strip() == self.payload:
+                # the short code of the case just handed over (refused as fees_due, then a
+                # supervisor approved): the next citizen's code was typed onto its end
+                self.scan_edit.clear()
             self.scan_edit.setFocus()  # ready for the next citizen's scan
             # the verdict may be out of sight below the code field (200 %): said where it shows
             self.ctx.status_message.emit(_t("已交付：{case}").format(case=result.case_number))

@@ -91,6 +91,10 @@ class PickupIdCard(PickupHandover):
             self.id_edit.setFocus()
             return
         self.collector_for_scan(query.key)
+        # a code refused for this citizen (left, selected, to be corrected) is given up for the
+        # ID card: kept, it stayed in the code field after the handover, the focus there, and
+        # the next citizen's short code was typed onto its end and refused as malformed
+        self.scan_edit.clear()
         self.id_query = query
         self.payload = query.key
         self.confirm_button.setEnabled(False)

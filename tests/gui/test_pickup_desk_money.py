@@ -279,3 +279,44 @@ def test_a_scan_while_a_supervisor_approves_a_handover_does_not_take_the_screen(
     qtbot.waitUntil(
         lambda: desk.result is not None and desk.result.case_number == other, timeout=10000
     )
+
+
+def test_a_short_code_handed_over_with_a_supervisor_s_approval_leaves_the_field_free(
+    ctx: GuiContext, qtbot: QtBot, county: County
+) -> None:
+    """A short code read out for a case with fees due is refused (fees_due) and stays in the
+    field; a supervisor approved and the documents went: the code stayed there, the focus on
+    it, and the next citizen's short code was typed onto its end and refused as malformed."""
+    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD
+    from keystrokes import HUMAN_MS, keys
+
+    from eservice_desktop.domain import pickup_token as pt
+    from eservice_desktop.gui.approval import ApprovalDialog
+
+    number, token = ready_case(ctx.app, county)
+    other, other_token = ready_case(ctx.app, county, "0815", applicant_id="B123456780")
+    add_accounts(ctx.app)
+    receipt = payments.last_receipt_number(ctx.app, number)
+    payments.refund(ctx.app, receipt, 15, "誤收退還", approval=supervisor_approval())
+    window = open_window(qtbot, ctx)
+    Keys(qtbot, window).press(Qt.Key.Key_F8)
+    desk = desk_of(window)
+    keys(desk.scan_edit, pt.short_code(token), HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=10000)
+    assert desk.result is not None and desk.result.reason == "fees_due"
+    desk.confirm_button.click()
+    qtbot.waitUntil(lambda: len(desk.findChildren(ApprovalDialog)) == 1, timeout=10000)
+    dialog = desk.findChildren(ApprovalDialog)[0]
+    dialog.account.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)
+    dialog.reason.setText("民眾急用，次日補繳")
+    dialog.submit()
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=10000)
+    assert desk.result.case_number == number
+    assert desk.scan_edit.text() == ""
+
+    desk.result = None
+    desk.scan_edit.setFocus()
+    keys(desk.scan_edit, pt.short_code(other_token), HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=10000)
+    assert desk.result.ok and desk.result.case_number == other

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.pickup_desk import PickupDesk
 from eservice_desktop.services import cases, pickup_keys
@@ -93,3 +94,34 @@ def test_a_refused_id_goes_as_soon_as_the_next_citizen_s_code_is_scanned(
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
     assert desk.case_labels["case_number"].text() == number
     assert desk.id_edit.text() == "" and desk.id_number_edit.text() == ""
+
+
+def test_a_code_refused_before_the_id_card_does_not_stay_for_the_next_citizen(
+    desk: PickupDesk, qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """The citizen read out a short code that was refused (expired), the clerk took the ID card
+    instead and handed over: the refused code stayed in the code field, the focus there, and the
+    next citizen's short code was typed onto its end and refused as malformed."""
+    county = County()
+    pickup_keys.import_county_keys(ctx.app, county.document())
+    first = sms_ready(ctx.app)
+    second, token = ready_case(ctx.app, county, applicant_id="B123456780")
+    desk.scan_edit.setFocus()
+    keys(desk.scan_edit, "6249-K7M3", HUMAN_MS)  # no code was ever sent for this case
+    qtbot.waitUntil(lambda: desk.result is not None and not desk.result.ok, timeout=5000)
+    assert desk.scan_edit.selectedText() == "6249-K7M3"
+    qtbot.keyClick(desk, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.id_edit, timeout=2000)
+    keys(desk.id_edit, "A123456789", HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.ok, timeout=5000)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is desk.confirm_button, timeout=2000)
+    key(desk.confirm_button, Qt.Key.Key_Return, "\r", HUMAN_MS)
+    qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
+    assert desk.result.case_number == first
+    assert desk.scan_edit.text() == ""
+    assert QApplication.focusWidget() is desk.scan_edit
+
+    desk.result = None
+    keys(desk.scan_edit, pt.short_code(token), HUMAN_MS)  # the next citizen reads theirs out
+    qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+    assert desk.result.ok and desk.result.case_number == second
