@@ -138,7 +138,7 @@ class PickupDesk(PickupIdCard):
         self.slip_button.clicked.connect(self.print_slip_clicked)
         self.online_button.clicked.connect(self.look_up_online)
         typing = TypingToField(self.scan_edit, self)  # a code typed with the focus on a button
-        for button in (self.confirm_button, self.slip_button, self.online_button):
+        for button in self.desk_buttons():
             button.installEventFilter(typing)
         self.watch_collector()
 

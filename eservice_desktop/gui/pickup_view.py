@@ -255,6 +255,19 @@ class PickupView(QWidget):
         buttons.addWidget(self.confirm_reason)
         return buttons
 
+    def desk_buttons(self) -> tuple[QPushButton, ...]:
+        """The buttons whose typed keys go to the code field (``TypingToField``). Not 確認交付
+        alone: 相機掃描 keeps the focus after Alt+C, also when the camera fails and the message
+        says to type the code, and a short code typed there was dropped, its Enter lost."""
+        return (
+            self.confirm_button,
+            self.slip_button,
+            self.online_button,
+            self.photo_button,
+            self.camera_button,
+            self.refresh_button,
+        )
+
     def _build_camera(self) -> QPushButton:
         """The camera button (F12, Alt+C) and the preview (hidden until the camera is on)."""
         self.camera_button = QPushButton(_t("相機掃描(&C) F12"))

@@ -468,3 +468,28 @@ def test_a_name_that_looks_like_markup_is_shown_as_written(desk: PickupDesk) -> 
     label = desk.case_labels["applicant"]
     assert label.text() == "<h1>王</h1>小明　A12345****"
     assert all(x.textFormat() == Qt.TextFormat.PlainText for x in desk.case_labels.values())
+
+
+def test_a_short_code_typed_after_the_camera_failed_to_open_is_checked(
+    desk: PickupDesk, ready: tuple[str, str], qtbot: QtBot, ctx: GuiContext
+) -> None:
+    """相機掃描 (Alt+C) with no camera says 仍可用掃描器或輸入領件碼 and leaves the focus on its
+    button: the short code the clerk then typed was dropped key by key and its Enter did
+    nothing, and the clerk reached for the mouse to find the code field. The desk's other
+    buttons (辨識照片, 重新整理) hand typed keys to the code field the same way."""
+    number, token = ready
+    ctx.app.settings.camera_index = 57  # no such camera here
+    focus(qtbot, desk.scan_edit)
+    qtbot.keyClick(desk.scan_edit, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: "57" in desk.message_label.text(), timeout=10000)
+    assert QApplication.focusWidget() is desk.camera_button
+    for button in (desk.camera_button, desk.photo_button, desk.refresh_button):
+        desk.result = None
+        focus(qtbot, button)
+        for ch in pt.short_code(token):  # as a keyboard does: to the widget with the focus
+            key(QApplication.focusWidget(), ord(ch), ch, HUMAN_MS)
+        qtbot.wait(100)  # the wedge filter's quiet timer releases the last character it held
+        key(QApplication.focusWidget(), Qt.Key.Key_Return, "\r", HUMAN_MS)
+        qtbot.waitUntil(lambda: desk.result is not None, timeout=5000)
+        assert desk.result.ok and desk.result.case_number == number
+    assert cases.load_case(ctx.app, number).lifecycle == "ready_for_pickup"
