@@ -70,6 +70,7 @@ from eservice_desktop.services.pickup_short_code import (
 from eservice_desktop.services.pickup_views import (
     PickupCaseView,
     ReadyRow,
+    also_ready_note,
     case_view,
     office_name,
     ready_cases,
@@ -313,11 +314,12 @@ def hand_over_checked(
         granted = replace(granted, target=state.case_number)
     event = app.actor.event(state.case_id, ev.PICKED_UP, app.now(), {"by": by, "via": via, **extra})
     view = case_view(app, append_approved(app, s, state, event, granted))
+    also_zh, also_en = also_ready_note(app, s, state)  # a citizen with two cases ready here
     return PickupResult(
         ok=True,
         reason="ok",
-        message_zh=f"已完成交付：案件 {view.case_number}。",
-        message_en=f"Handed over: case {view.case_number}.",
+        message_zh=f"已完成交付：案件 {view.case_number}。{also_zh}",
+        message_en=f"Handed over: case {view.case_number}.{also_en}",
         case_number=view.case_number,
         case=view,
         handed_over=True,

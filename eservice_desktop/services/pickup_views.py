@@ -202,3 +202,35 @@ def ready_token(session: Session, case_id: str) -> str | None:
         if e.type == ev.READY_FOR_PICKUP:
             token = e.payload.get("token")
     return str(token) if token else None
+
+
+def also_ready(app: App, s: Session, state: CaseState) -> list[str]:
+    """The pickup numbers (case numbers where none) of the applicant's other cases ready at
+    this office: a citizen with two cases ready, handed one (by its code or its pickup number),
+    left without the other when the handover said nothing of it."""
+    ids = s.scalars(
+        select(CaseRow.case_id).where(
+            CaseRow.applicant_id == state.applicant_id,
+            CaseRow.status == READY,
+            CaseRow.pickup_office == app.settings.office_code,
+            CaseRow.case_id != state.case_id,
+        )
+    ).all()
+    others = [st for st in (repo.load_state(s, cid) for cid in sorted(ids)) if st is not None]
+    return [st.pickup_number or st.case_number for st in others]
+
+
+def also_ready_note(app: App, s: Session, state: CaseState) -> tuple[str, str]:
+    """What a handover adds about the applicant's other cases ready here (``also_ready``), in
+    both languages; empty when there are none."""
+    numbers = also_ready(app, s, state)
+    if not numbers:
+        return "", ""
+    masked, n = mask_id(state.applicant_id), len(numbers)
+    more = f"{n} more cases" if n > 1 else "another case"
+    label = "pickup numbers" if n > 1 else "pickup number"
+    return (
+        f"證號 {masked} 在本所尚有 {n} 件待領案件（領件號碼 {'、'.join(numbers)}），請一併交付。",
+        f" ID {masked} has {more} ready here ({label} {', '.join(numbers)}): hand"
+        f" {'them' if n > 1 else 'it'} over too.",
+    )

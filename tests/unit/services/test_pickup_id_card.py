@@ -223,3 +223,29 @@ def test_a_proxy_given_the_applicant_s_id_card_number_is_refused(app: App) -> No
     assert info.value.code == "pickup.collector_is_applicant"
     assert cases.load_case(app, number).lifecycle == "ready_for_pickup"
     assert id_card_pickup(app, ID, hand_over=True).handed_over
+
+
+def test_a_handover_names_the_applicant_s_other_cases_ready_here(app: App) -> None:
+    """A citizen with two cases ready here, handed one (by the ID card and the SMS's pickup
+    number, or by the code of one MMS), heard only 已完成交付 and left without the other: the
+    handover now names the cases still waiting for the same ID (masked), and not when none is,
+    nor another applicant's or another office's."""
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    first = sms_ready(app, "6249")
+    sms_ready(app, "0427")
+    coded, token = ready_case(app, county, "0815")
+    sms_ready(app, "1111", applicant_id="B123456780")  # another citizen's
+    sms_ready(app, "2222", office="H02")  # ready at another office
+    done = id_card_pickup(app, ID, "6249", hand_over=True)
+    assert done.handed_over and done.case_number == first
+    assert "A12345****" in done.message_zh and ID not in done.message_zh
+    assert "2 件待領案件（領件號碼 0427、0815）" in done.message_zh
+    assert "2 more cases ready here (pickup numbers 0427, 0815)" in done.message_en
+    assert "1111" not in done.message_zh and "2222" not in done.message_zh
+    by_code = pickup.handover(app, token, None)
+    assert by_code.handed_over and by_code.case_number == coded
+    assert "1 件待領案件（領件號碼 0427）" in by_code.message_zh
+    assert "another case ready here (pickup number 0427): hand it over too" in by_code.message_en
+    last = id_card_pickup(app, ID, hand_over=True)
+    assert last.handed_over and last.message_zh == f"已完成交付：案件 {last.case_number}。"
