@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import values
@@ -36,6 +36,7 @@ from eservice_desktop.domain.operators import (
 from eservice_desktop.services import operators_admins as admins
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services import operators_held as held
+from eservice_desktop.services import operators_sessions as sessions
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_demo import office_database
 from eservice_desktop.services.operators_signin import (
@@ -51,7 +52,7 @@ from eservice_desktop.services.operators_signin import (
     require,
     verify_password,
 )
-from eservice_desktop.storage.models_operators import OperatorRow, OperatorSessionRow
+from eservice_desktop.storage.models_operators import OperatorRow
 
 log = logging.getLogger("eservice.operators")
 
@@ -249,7 +250,7 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
         row.failed_attempts = 0
         row.locked_until = None
         row.password_changed_at = row.updated_at = app.now()
-        s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
+        sessions.end_sessions(app, s, row.account, "password changed")
         account = row.account  # as kept: CLERK08 typed is clerk08
     if account == me.account:  # the other sessions of the account end, not this one
         password_set_here(app, account, password_mark(row))
@@ -313,7 +314,7 @@ def deactivate(app: App, account: str) -> Operator:
         row.updated_at = app.now()
         held.hold(s, row, True)  # whatever the county sends next (operators_held.py)
         admins.keep_one(s, row, was_admin)
-        s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == row.account))
+        sessions.end_sessions(app, s, row.account, "disabled")
         op = _operator(row)
     log.info("operator %s disabled by %s", op.account, admin.account)
     return op

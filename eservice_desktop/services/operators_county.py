@@ -7,11 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from sqlalchemy import delete
-
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import check_account
 from eservice_desktop.services import operators_audit as audit
+from eservice_desktop.services import operators_sessions as sessions
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_accounts import (
     _check_departments,
@@ -20,7 +19,7 @@ from eservice_desktop.services.operators_accounts import (
 )
 from eservice_desktop.services.operators_demo import office_database
 from eservice_desktop.services.operators_held import held_here
-from eservice_desktop.storage.models_operators import OperatorRow, OperatorSessionRow
+from eservice_desktop.storage.models_operators import OperatorRow
 
 
 def _stored(row: OperatorRow) -> audit.Provisioned:
@@ -76,5 +75,6 @@ def upsert_provisioned(app: App, records: Iterable[Mapping[str, Any]]) -> int:
             row.source = "county"
             row.updated_at = now
             if old is not None and (not new[3] or old[4] != new[4]):  # disabled, new password
-                s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.account == account))
+                why = "disabled" if not new[3] else "password changed"
+                sessions.end_sessions(app, s, account, why)
     return changed

@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import AuthError
@@ -93,6 +93,20 @@ def _end_replaced(app: App, s: Session, token: str, os_user: str, by: str) -> No
         why = "signed in again" if row.account == by else f"taken over by {by}"
     audit.signed_out(app, s, row.account, why)
     s.delete(row)
+
+
+def end_sessions(app: App, s: Session, account: str, why: str) -> None:
+    """Ends every command line session of ``account`` in the change's transaction ``s`` (a
+    new password, a disable: ``why``), each with its sign-out record. They were deleted
+    unrecorded: ``passwd --own`` said to sign in again, and the access log read the operator
+    signed in from their ``login`` on, never out, beside whoever signed in next at that PC."""
+    now = app.now()
+    rows = s.scalars(select(OperatorSessionRow).where(OperatorSessionRow.account == account))
+    for row in list(rows):
+        expires = _aware(row.expires_at)
+        live = expires is not None and expires > now
+        audit.signed_out(app, s, row.account, why if live else "idle")
+        s.delete(row)
 
 
 def resume_session(app: App, token: str, os_user: str) -> Operator:

@@ -177,3 +177,35 @@ def test_a_cli_sign_in_over_a_live_session_ends_it_on_record(
     ]
     with office.reading() as s:  # one live session: the last
         assert [r.account for r in s.scalars(select(OperatorSessionRow))] == ["clerk07"]
+
+
+def test_sessions_a_new_password_or_a_disable_ends_are_signed_out_on_record(office: App) -> None:
+    """A new password and a disable delete the account's command line sessions; they went
+    without a record: after ``passwd --own`` (請以新密碼重新登入) the log read clerk07 signed in
+    from their ``login`` on and never out, whoever signed in at that PC next."""
+    before = len(_signins(office))
+    operators.login(office, "clerk07", PASSWORD)
+    operators.open_session(office, "clerk")
+    operators.set_password(office, "clerk07", "a new password 1", old_password=PASSWORD)
+    operators.login(office, "clerk07", "a new password 1")
+    operators.open_session(office, "clerk")
+    operators.open_session(office, "clerk2")  # the same account for a second OS user
+    operators.login(office, "boss", PASSWORD)
+    operators.set_password(office, "clerk07", "a new password 2")  # the admin's reset
+    operators.login(office, "clerk07", "a new password 2")
+    operators.open_session(office, "clerk")
+    operators.login(office, "boss", PASSWORD)
+    operators.deactivate(office, "clerk07")
+    assert _signins(office)[before:] == [
+        ("clerk07", "signed-in clerk07"),
+        ("clerk07", "signed-out clerk07: password changed"),  # their own new password
+        ("clerk07", "signed-in clerk07"),
+        ("boss", "signed-in boss"),
+        ("clerk07", "signed-out clerk07: password changed"),  # both sessions
+        ("clerk07", "signed-out clerk07: password changed"),
+        ("clerk07", "signed-in clerk07"),
+        ("boss", "signed-in boss"),
+        ("clerk07", "signed-out clerk07: disabled"),
+    ]
+    with office.reading() as s:
+        assert not list(s.scalars(select(OperatorSessionRow)))

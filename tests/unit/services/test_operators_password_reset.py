@@ -9,12 +9,15 @@ from typing import Any
 
 import pytest
 from operator_support import PASSWORD, two_counters
+from sqlalchemy import select
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import AuthError, PasswordChanged, SessionEnded
 from eservice_desktop.domain.operators import Action, Role
 from eservice_desktop.services import operators, operators_signin
 from eservice_desktop.services.core import App
+from eservice_desktop.storage.models_audit import AccessLogRow
+from eservice_desktop.storage.models_operators import OperatorSessionRow
 
 LATER = timedelta(seconds=operators_signin.STILL_ACTIVE_CHECK_S + 1)
 
@@ -70,3 +73,26 @@ def test_the_countys_new_password_ends_the_command_line_sessions(counters: tuple
     with pytest.raises(AuthError) as e:
         operators.resume_session(two, token, "clerk")
     assert e.value.reason == "auth.required"
+
+
+def test_sessions_the_county_ends_are_signed_out_on_record(counters: tuple[App, App]) -> None:
+    """The county's new password, then its disable, end clerk07's command line sessions with a
+    sign-out record each (the log read them signed in on and on)."""
+    _, two = counters
+    record = {"account": "clerk07", "name": "王承辦", "roles": ["clerk"]}
+    operators.open_session(two, "clerk")
+    new = operators.hash_password("set at the county 1")
+    operators.upsert_provisioned(two, [{**record, "password_hash": new}])
+    two.operator = None
+    operators.login(two, "clerk07", "set at the county 1")
+    operators.open_session(two, "clerk")
+    operators.upsert_provisioned(two, [{**record, "password_hash": new, "active": False}])
+    with two.reading() as s:
+        q = select(AccessLogRow).where(AccessLogRow.action == "signin")
+        rows = s.scalars(q.order_by(AccessLogRow.seq))
+        outs = [(r.operator, r.detail) for r in rows if r.detail.startswith("signed-out")]
+        assert not list(s.scalars(select(OperatorSessionRow)))
+    assert outs == [
+        ("clerk07", "signed-out clerk07: password changed"),
+        ("clerk07", "signed-out clerk07: disabled"),
+    ]

@@ -472,6 +472,7 @@ NOT_GUARDED: dict[str, str] = {
     "operators_sessions.open_session": "after login",
     "operators_sessions.resume_session": "sign-in by session",
     "operators_sessions.end_session": "sign-out",
+    "operators_sessions.end_sessions": "inside a guarded new password or disable, or sync's",
     "operators_sessions.idle_timeout": "a setting",
     "operators_accounts.get_operator": "an account's roles, no personal data",
     "operators_county.upsert_provisioned": "county provisioning, by sync as the device",
