@@ -12,7 +12,7 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.errors import AuthError
@@ -67,7 +67,7 @@ def open_session(app: App, os_user: str, replacing: str = "") -> str:
     with app.transaction() as s:
         if replacing:
             _end_replaced(app, s, replacing, os_user, op.account)
-        s.execute(delete(OperatorSessionRow).where(OperatorSessionRow.expires_at <= now))
+        _end_idle(app, s, now)
         s.add(
             OperatorSessionRow(
                 token_hash=_token_hash(token),
@@ -78,6 +78,16 @@ def open_session(app: App, os_user: str, replacing: str = "") -> str:
             )
         )
     return token
+
+
+def _end_idle(app: App, s: Session, now: datetime) -> None:
+    """Ends the sessions idleness ended (any OS user's), each with its ``idle`` sign-out
+    record. A sign-in deleted them unrecorded: a session left to run out, and not used since,
+    read signed in for good in the access log."""
+    idle = s.scalars(select(OperatorSessionRow).where(OperatorSessionRow.expires_at <= now))
+    for row in list(idle):
+        audit.signed_out(app, s, row.account, "idle")
+        s.delete(row)
 
 
 def _end_replaced(app: App, s: Session, token: str, os_user: str, by: str) -> None:

@@ -209,3 +209,19 @@ def test_sessions_a_new_password_or_a_disable_ends_are_signed_out_on_record(offi
     ]
     with office.reading() as s:
         assert not list(s.scalars(select(OperatorSessionRow)))
+
+
+def test_a_session_idleness_ended_is_signed_out_on_record_at_the_next_sign_in(
+    office: App, clock: Any
+) -> None:
+    """A session left to run out and never used again was deleted by the next ``login`` at the
+    PC (another OS user's) without a record: the log read clerk07 signed in for good."""
+    operators.login(office, "clerk07", PASSWORD)
+    operators.open_session(office, "clerk")
+    clock.set(clock.now + timedelta(minutes=office.settings.idle_lock_min, seconds=1))
+    operators.login(office, "boss", PASSWORD)
+    before = len(_signins(office))
+    operators.open_session(office, "boss")
+    assert _signins(office)[before:] == [("clerk07", "signed-out clerk07: idle")]
+    with office.reading() as s:
+        assert [r.account for r in s.scalars(select(OperatorSessionRow))] == ["boss"]
