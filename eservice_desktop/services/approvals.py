@@ -46,6 +46,7 @@ from eservice_desktop.domain.operators import Operator, Role, account_key
 from eservice_desktop.services import clock_guard, operators
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
+from eservice_desktop.storage.models_operators import OperatorRow
 
 log = logging.getLogger("eservice.approvals")
 
@@ -131,13 +132,37 @@ def _approver(app: App, account: str, password: str, action: str) -> Operator:
         raise _self_approval()
     if Role.SUPERVISOR not in approver.roles:
         log.info("approval of %s refused: %s is not a supervisor", action, approver.account)
+        raise _not_supervisor(approver.account)
+    return approver
+
+
+def _not_supervisor(account: str) -> AuthError:
+    return AuthError(
+        "auth.forbidden",
+        f"核准須由主管為之：帳號 {account} 沒有主管角色",
+        f"Only a supervisor can approve: account {account} has no supervisor role",
+        "approver",
+    )
+
+
+def _still_approver(session: Session, granted: Granted) -> None:
+    """The approver's account read again in the approved write's transaction ``session``
+    (write transactions are serial): a supervisor disabled, or whose supervisor role was taken,
+    at another counter after their password was checked here approves nothing. The check
+    before the transaction trusted that moment, and the void was recorded as approved by an
+    account that was no longer a supervisor when it was written."""
+    row = session.get(OperatorRow, granted.approved_by)
+    if row is None or not row.active:
+        log.info("approval of %s refused: %s disabled", granted.action, granted.approved_by)
         raise AuthError(
-            "auth.forbidden",
-            f"核准須由主管為之：帳號 {approver.account} 沒有主管角色",
-            f"Only a supervisor can approve: account {approver.account} has no supervisor role",
+            "auth.inactive",
+            f"帳號 {granted.approved_by} 已停用，不能核准",
+            f"Account {granted.approved_by} is disabled and cannot approve",
             "approver",
         )
-    return approver
+    if Role.SUPERVISOR.value not in row.roles.split():
+        log.info("approval of %s refused: %s no longer a supervisor", granted.action, row.account)
+        raise _not_supervisor(row.account)
 
 
 def check(app: App, account: str, password: str, action: str, reason: str = "") -> Approval:
@@ -256,6 +281,7 @@ def append_approved(
     """Appends ``event`` (through ``services.ingest``), preceded by its approval when there is
     one, in the caller's transaction."""
     if granted is not None and state is not None:
+        _still_approver(session, granted)
         state = ingest(app, session, approval_event(app, granted, event), state)
     return ingest(app, session, event, state)
 
@@ -265,4 +291,5 @@ def append_approval_after(
 ) -> CaseState:
     """Appends the approval of an event already appended (an intake: nothing can precede a
     case's ``case.received``)."""
+    _still_approver(session, granted)
     return ingest(app, session, approval_event(app, granted, event), state)

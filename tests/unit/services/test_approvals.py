@@ -25,8 +25,17 @@ from sqlalchemy import func, select
 from eservice_desktop.domain import case as dcase
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.errors import AuthError, DomainError
-from eservice_desktop.domain.operators import COUNTER_ROLES, Operator
-from eservice_desktop.services import approvals, cases, fees, intake, payments, pickup, pickup_keys
+from eservice_desktop.domain.operators import COUNTER_ROLES, Operator, Role
+from eservice_desktop.services import (
+    approvals,
+    cases,
+    fees,
+    intake,
+    operators,
+    payments,
+    pickup,
+    pickup_keys,
+)
 from eservice_desktop.services.approvals import Approval
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import set_state
@@ -449,3 +458,45 @@ def test_a_reason_that_cannot_be_stored_is_refused_before_a_supervisor_is_asked(
     # the wrong password was never tried: the supervisor is not locked out
     payments.void_receipt(app, receipt, "金額誤收", approval=supervisor_approval())
     assert ev.RECEIPT_VOIDED in [e["type"] for e in _events(app, number)]
+
+
+def test_an_approver_demoted_or_disabled_at_another_counter_meanwhile_approves_nothing(
+    app: App, make_app: Any, settings: Any, monkeypatch: Any
+) -> None:
+    """The supervisor's role taken (or the account disabled) by an office admin at another
+    counter after the password was checked here, before the void was written: the void was
+    recorded as approved by an account that no longer was a supervisor. The approver is read
+    again in the void's own transaction."""
+    one = make_app(settings)  # the office admin's counter
+    one.operator = None
+    operators.create_first_admin(one, "boss", "林主任", SUPERVISOR_PASSWORD)
+    operators.login(one, "boss", SUPERVISOR_PASSWORD)
+    operators.create_operator(one, SUPERVISOR, "林主管", [Role.SUPERVISOR], SUPERVISOR_PASSWORD)
+    _, receipt = _paid_case(app)
+    checked = approvals._approver
+
+    def meanwhile(change: Any) -> Any:
+        def approver(*args: Any, **kwargs: Any) -> Operator:
+            op = checked(*args, **kwargs)  # the password checked at this counter, then
+            change()  # the admin's change at the other
+            return op
+
+        return approver
+
+    for change, reason in (
+        (lambda: operators.set_roles(one, SUPERVISOR, [Role.CLERK]), "auth.forbidden"),
+        (lambda: operators.deactivate(one, SUPERVISOR), "auth.inactive"),
+    ):
+        operators.activate(one, SUPERVISOR)
+        operators.set_roles(one, SUPERVISOR, [Role.SUPERVISOR])
+        before = _count(app)
+        monkeypatch.setattr(approvals, "_approver", meanwhile(change))
+        with pytest.raises(AuthError) as e:
+            payments.void_receipt(app, receipt, "金額誤收", approval=supervisor_approval())
+        assert (e.value.reason, e.value.field) == (reason, "approver")
+        assert SUPERVISOR in e.value.message_zh and SUPERVISOR in e.value.message_en
+        assert _count(app) == before  # nothing stored: the receipt stays valid
+    monkeypatch.setattr(approvals, "_approver", checked)
+    operators.activate(one, SUPERVISOR)
+    operators.set_roles(one, SUPERVISOR, [Role.SUPERVISOR])
+    assert payments.void_receipt(app, receipt, "金額誤收", approval=supervisor_approval())
