@@ -108,8 +108,12 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     who = operators.verify_password(app, account, password)
     if not (TAKEOVER_ROLES & who.roles):
         raise NotYours(who)
-    operators.record_sign_out(app, locked, f"taken over by {who.account}")
-    return SignIn(operators.login(app, account, password), True)
+    # The sign-in first: the county may refuse it (disabled there, not yet synced here) after
+    # the offline check said yes, and the locked operator's session then goes on, as the
+    # access log must say (it read "taken over" by a supervisor the counter refused).
+    signed_in = operators.login(app, account, password)
+    operators.record_sign_out(app, locked, f"taken over by {signed_in.account}")
+    return SignIn(signed_in, True)
 
 
 def _authenticate_later(

@@ -220,3 +220,35 @@ def test_an_account_locked_here_is_refused_as_locked_without_asking_the_county(
     assert said[-1] == "refused a02: locked"
     assert operators.login(h01, "a01", PASSWORD).account == "a01"  # the others ask the county
     assert asked == ["a01"]
+
+
+def test_a_takeover_the_county_refuses_leaves_the_locked_operator_signed_in(
+    online: tuple[App, CountyServer, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A supervisor disabled at the county, not yet synced here, takes over a01's locked
+    window: the offline check said yes, the sign-in was refused (``auth.inactive``), and the
+    access log read ``signed-out a01: taken over by a05`` although a01's window stayed theirs."""
+    from eservice_desktop.gui.auth import authenticate  # the lock screen's worker side
+
+    h01, _srv, db = online
+    _add(monkeypatch, db, "a05", role="supervisor")
+    _add(monkeypatch, db, "a06", role="supervisor")
+    assert sync_now(h01).operators == 2
+    patience = pytest.MonkeyPatch()  # the county's verdict is tested, not its timeout
+    patience.setattr(county_login, "ONLINE_TIMEOUT_S", 60.0)
+    try:
+        assert operators.login(h01, "a01", PASSWORD).account == "a01"  # then the window locks
+        assert _county(monkeypatch, db, "operator", "disable", "a05", "--office", "H01") == 0
+        with pytest.raises(AuthError) as e:
+            authenticate(h01, "a05", PASSWORD, "a01")
+        assert e.value.reason == "auth.inactive"
+        assert authenticate(h01, "a06", PASSWORD, "a01").new_session
+    finally:
+        patience.undo()
+    with h01.reading() as s:
+        said = s.scalars(select(AccessLogRow.detail).order_by(AccessLogRow.seq)).all()
+    assert "signed-out a01: taken over by a05" not in said
+    assert said[-2:] == [
+        "signed-in a06: checked by the county",
+        "signed-out a01: taken over by a06",
+    ]
