@@ -397,6 +397,8 @@ NOT_GUARDED: dict[str, str] = {
     "receipt_issue.new_receipt": "inside record_payment_in / issue_online_receipt (both guarded)",
     "payments.state_subtotal": "arithmetic over a state already read",
     "pickup_views.case_view": "builds the view verify / handover return",
+    "pickup_views.also_ready": "the applicant's other ready cases, in the handover's transaction",
+    "pickup_views.also_ready_note": "the handover's words about them, in the same transaction",
     "pickup_views.office_name": "a catalogue name for the desk's messages",
     "pickup_views.office_named_en": "the same name in English, for the desk's English messages",
     "pickup_checks.check_code": "the checks verify / handover run (both guarded)",
