@@ -47,7 +47,7 @@ from eservice_desktop.gui.keyboard import bring_into_view
 from eservice_desktop.gui.pickup_camera import frame_image
 from eservice_desktop.gui.pickup_handover import handover_or_refuse
 from eservice_desktop.gui.pickup_id_card import PickupIdCard
-from eservice_desktop.gui.pickup_view import CAMERA_SHORTCUT, PREVIEW_SIZE
+from eservice_desktop.gui.pickup_view import CAMERA_SHORTCUT, PREVIEW_SIZE, name_shown
 from eservice_desktop.gui.restore_refusals import RecoveredWatch
 from eservice_desktop.services import pickup
 from eservice_desktop.services.scanners import (
@@ -274,7 +274,7 @@ class PickupDesk(PickupIdCard):
             values = {
                 "case_number": view.case_number,
                 "service_name": labels.service_name(self.ctx, view.service_code),
-                "applicant": f"{view.applicant_name}　{view.applicant_id_masked}",
+                "applicant": f"{name_shown(result)}　{view.applicant_id_masked}",
                 "documents": self.tr("、").join(
                     self.tr("{name} {n} 份").format(
                         name=labels.document_name(self.ctx, view.service_code, d["name"]),

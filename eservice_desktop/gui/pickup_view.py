@@ -10,6 +10,8 @@ on its own. The texts keep the translation context
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QCoreApplication, QRect, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -26,9 +28,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from eservice_desktop.domain.ids import mask_name
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup, show_with
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.wrapped_label import WrappedLabel
+
+if TYPE_CHECKING:
+    from eservice_desktop.services import pickup
 
 #: Turns the desk's camera mode on and off (the button's Alt+C does too).
 CAMERA_SHORTCUT = "F12"
@@ -282,3 +288,13 @@ class PickupView(QWidget):
         self.preview.setStyleSheet("background: #202020; color: #e0e0e0;")
         self.preview.hide()
         return self.camera_button
+
+
+def name_shown(result: pickup.PickupResult) -> str:
+    """The applicant's name in full while their documents are being checked, masked (王○明)
+    once they are handed over: the desk kept it in full until the next scan, read by the next
+    citizen in the queue at the counter (列印領件單 still acts on the case)."""
+    view = result.case
+    if view is None:
+        return ""
+    return mask_name(view.applicant_name) if result.handed_over else view.applicant_name

@@ -58,6 +58,10 @@ def test_burst_in_a_text_field_brings_up_the_case_and_leaves_the_field_alone(
     qtbot.waitUntil(lambda: desk.result is not None and desk.result.handed_over, timeout=5000)
     assert cases.load_case(ctx.app, number).lifecycle == "picked_up"
     assert desk.slip_button.isEnabled()
+    # handed over: the name masked for whoever stands next in the queue (it stayed in full)
+    name = cases.load_case(ctx.app, number).applicant_name
+    shown = desk.case_labels["applicant"].text()
+    assert name not in shown and shown.startswith(name[0]) and "A12345****" in shown
     qtbot.waitUntil(lambda: desk.ready_table.rowCount() == 0)
 
     # The pickup slip: archived as a PDF and printed through Qt, off the UI thread.
