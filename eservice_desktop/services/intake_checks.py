@@ -148,10 +148,13 @@ def _choice_errors(service: Service, req: IntakeRequest) -> dict[str, DomainErro
     unknown = [d for d in req.documents if d not in service.required_documents]
     if unknown:
         zh, en = _takes("此項目的應備文件", "its required documents", service.required_documents)
+        # echoed as the fields' and look-ups' are: a control character in a name typed (or
+        # scripted) reached the terminal and the status bar as it was
+        named = [values.printable(x, 40) for x in unknown[:3]]
         errors["documents"] = _err(
             "documents.unknown",
-            "不是此申辦項目的應備文件：" + "、".join(unknown) + f"；{zh}",
-            "Not a required document of this service: " + ", ".join(unknown) + f"; {en}",
+            "不是此申辦項目的應備文件：" + "、".join(named) + f"；{zh}",
+            "Not a required document of this service: " + ", ".join(named) + f"; {en}",
             "documents",
         )
     if not req.pickup_method.strip():

@@ -165,6 +165,17 @@ def test_a_document_the_service_does_not_list_is_refused(app: App) -> None:
     assert count(app, CaseRow) == 0
 
 
+def test_a_document_name_with_a_terminal_s_escape_is_echoed_printable(app: App) -> None:
+    """The field's and look-up's names were echoed through ``values.printable``, the
+    document's as typed: an escape in a scripted ``--document`` cleared the clerk's terminal."""
+    with pytest.raises(IntakeErrors) as e:
+        intake(app, request(documents=["\x1b[2J戶口名簿"]))
+    said = e.value.errors["documents"]
+    assert "\x1b" not in said.message_zh and "\x1b" not in said.message_en
+    assert "U+001B" in said.message_zh and "戶口名簿" in said.message_zh
+    assert count(app, CaseRow) == 0
+
+
 def test_a_name_the_service_does_not_take_is_refused_naming_what_it_takes(app: App) -> None:
     """``case intake --document 身分證`` read 不是此申辦項目的應備文件：身分證 alone: the names the
     command line must spell out were shown nowhere before the case existed (``catalog list``
