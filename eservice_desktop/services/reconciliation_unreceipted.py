@@ -17,13 +17,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case import CaseState, apply
+from eservice_desktop.domain.case import CaseState
 from eservice_desktop.domain.case_state import Payment
 from eservice_desktop.domain.office_zone import TAIPEI, day_bounds
 from eservice_desktop.domain.settlement_file import transaction_id
 from eservice_desktop.printing.reconciliation import ReconciliationRow
 from eservice_desktop.services.payments_receipts import aware
-from eservice_desktop.storage import repo
+from eservice_desktop.services.projections import load_states
 from eservice_desktop.storage.models import EventRow
 
 #: How far a payment event's time may lie from its authorisation time (the channel writes both
@@ -93,14 +93,8 @@ def unreceipted_by_transaction(
 
 
 def _states(s: Session, case_ids: set[str]) -> dict[str, CaseState]:
-    """The cases' current states from one read of their streams (refused voids skipped)."""
-    if not case_ids:
-        return {}
-    refused = repo.refused_of(s, case_ids)
-    states: dict[str, CaseState | None] = {}
-    for e in repo.events_of(s, case_ids):
-        if e.event_id not in refused:
-            states[e.case_id] = apply(states.get(e.case_id), e)
+    """The cases' current states from one read of their streams (the ingest's own look-up)."""
+    states = load_states(s, case_ids)[0]
     return {k: v for k, v in states.items() if v is not None}
 
 
