@@ -32,10 +32,13 @@ def refuse_spare(s: Session, number: str) -> None:
     Every look-up of one said 查無此收據號碼: a bank or an employer verifying the citizen's
     paper was told the office never issued it, and its reprint or void at the counter was
     refused as a mistyped number. Only online receipts' events are read (a few)."""
-    found = s.execute(
-        select(EventRow.case_id, EventRow.payload).where(EventRow.type == ev.ONLINE_RECEIPT_ISSUED)
+    found = s.scalars(
+        select(EventRow.case_id).where(
+            EventRow.type == ev.ONLINE_RECEIPT_ISSUED,
+            EventRow.payload["receipt_number"].as_string() == number,
+        )
     )
-    for case_id in {case_id for case_id, p in found if p.get("receipt_number") == number}:
+    for case_id in set(found):
         state = repo.load_state(s, case_id)
         if state is not None and (error := spare_paper_error(state, number)) is not None:
             raise error
