@@ -36,7 +36,7 @@ def import_pulled_crls(app: App) -> int:
         return 0
     lists = [data for _, data in rows if data.get("kind") == "crl"]
     if done is None:
-        lists = list(_newest_of_each_issuer(lists))
+        lists = _newest_of_each_issuer(lists)
     for data in lists:
         import_crl(app, data)
     with app.transaction() as s:
@@ -44,7 +44,6 @@ def import_pulled_crls(app: App) -> int:
     return len(lists)
 
 
-def _newest_of_each_issuer(lists: list[dict[str, Any]]) -> Any:
+def _newest_of_each_issuer(lists: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """The last list of each name, in the feed's order (older ones are refused as stale)."""
-    newest = {str(data.get("name", "")): data for data in lists}
-    return newest.values()
+    return list({str(data.get("name", "")): data for data in lists}.values())
