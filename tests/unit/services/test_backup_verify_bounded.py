@@ -4,23 +4,18 @@ copy's every case and event held at once took 4.2 GB for a year of a busy office
 
 from __future__ import annotations
 
-import gc
 from typing import Any
 
 import pytest
+from alive_support import counting
 
 from eservice_desktop.demo.bulk import seed_demo_bulk
-from eservice_desktop.domain.events import Event
 from eservice_desktop.services import audit, backup, backup_verify
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import CaseRow, EventRow
 
 CASES = 20
-
-
-def _alive() -> int:
-    return sum(1 for o in gc.get_objects() if isinstance(o, (Event, EventRow, CaseRow)))
 
 
 def test_a_backup_is_verified_a_few_cases_at_a_time(
@@ -30,24 +25,12 @@ def test_a_backup_is_verified_a_few_cases_at_a_time(
     taken = backup.take(app)
     monkeypatch.setattr(backup_verify, "CASES_AT_A_TIME", CASES, raising=False)
     monkeypatch.setattr(audit, "STREAM_ROWS", CASES, raising=False)
-    read = repo.row_to_event
-    calls = [0]
-    held: list[int] = []
-
-    def counted(row: Any) -> Event:
-        calls[0] += 1
-        if calls[0] % 40 == 0:
-            held.append(_alive())
-        return read(row)
-
-    gc.collect()
-    before = _alive()
-    monkeypatch.setattr(repo, "row_to_event", counted)
-    verified = backup_verify.verify(app, taken.path)
+    with counting(monkeypatch, 40, EventRow, CaseRow) as alive:
+        verified = backup_verify.verify(app, taken.path)
     assert verified["ok"], verified["problems"]
     assert verified["cases"] == added == 150 and verified["events"] > 900
     # a batch of cases and their events (some ten each), not the copy's thousand events
-    assert max(held) - before <= 15 * CASES, (max(held), before, verified["events"])
+    assert alive.held and max(alive.held) <= 15 * CASES, (alive.held, verified["events"])
 
 
 def test_a_case_whose_projection_was_changed_or_lost_is_still_found(app: App) -> None:
@@ -74,6 +57,8 @@ def test_the_restore_plan_reads_the_events_in_use_a_few_at_a_time(
     event of the database in use at once: 900 MB for a year of a busy office, before the
     dialog said anything. Here every event came after the backup and never reached the
     county: each is named as lost, read a few rows at a time."""
+    import gc
+
     from sqlalchemy.engine import Row
 
     taken = backup.take(app)  # before any case
@@ -83,9 +68,9 @@ def test_the_restore_plan_reads_the_events_in_use_a_few_at_a_time(
     calls = [0]
     held: list[int] = []
 
-    def counted(at: Any) -> Any:
+    def counted(at: Any) -> Any:  # Row takes no weak reference: a heap sweep, every 100 rows
         calls[0] += 1
-        if calls[0] % 40 == 0:
+        if calls[0] % 100 == 0:
             held.append(sum(1 for o in gc.get_objects() if isinstance(o, Row)))
         return aware(at)
 
