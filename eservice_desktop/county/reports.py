@@ -37,14 +37,18 @@ from eservice_desktop.domain.report_model import (
     day_hint,
     report_to_json,
 )
-from eservice_desktop.domain.rocdate import format_roc, roc_text
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.domain.text_values import printable, typed_date
+from eservice_desktop.printing.chart_text import format_cell, is_number
+from eservice_desktop.printing.report_export import TOTAL_LABELS
 
 _FINISHED = ", ".join(f"'{x}'" for x in sv.FINISHED_STATUSES)
 _CLOSED = ", ".join(f"'{x}'" for x in sv.CLOSED_STATUSES)
 _OPEN = ", ".join(f"'{x}'" for x in sv.OPEN_STATUSES)
 _MONTH = "substr(CAST(received_day AS VARCHAR), 1, 7)"
 _WHERE = "received_day BETWEEN :f AND :t"
+#: A figure's cell on the page: set right, as the office's tables set it.
+_NUMERIC = " class='n'"
 
 
 _LOOKUPS_FROM = (
@@ -284,8 +288,10 @@ def charts_html(report: Report) -> list[str]:
 
 def report_html(report: Report) -> str:
     """A small self-contained page: the totals, the charts, then every table (the county's
-    browser view). Days, months and times with the ROC year, in Taipei, as the office's
-    reports page and PDF show them (``/v1/reports`` keeps ISO 8601)."""
+    browser view). Days, months and times with the ROC year, in Taipei, rates with two
+    decimals and counts with their thousands, as the office's reports page and PDF show them
+    (``/v1/reports`` keeps ISO 8601 and plain numbers); the totals under the names the
+    office's exports give them: the page listed ``rate_pct: 10.0``, ``ntd: 663592``."""
     e = html.escape
     parts = [
         "<!doctype html><html lang='zh-Hant'><head><meta charset='utf-8'>",
@@ -297,7 +303,11 @@ def report_html(report: Report) -> str:
         f"<p>{format_roc(report.period_from, 'short')} ~ {format_roc(report.period_to, 'short')}，"
         "全縣各事務所 All offices</p><ul>",
     ]
-    parts += [f"<li>{e(k)}: {e(str(v))}</li>" for k, v in report.totals.items()]
+    # the totals named as the office's exports name them, each figure as every face shows it
+    parts += [
+        f"<li>{e(TOTAL_LABELS.get(k, k))}：{e(format_cell(v))}</li>"
+        for k, v in report.totals.items()
+    ]
     parts.append("</ul>")
     parts += charts_html(report)
     for t in report.tables:
@@ -305,10 +315,10 @@ def report_html(report: Report) -> str:
         parts += [f"<th>{e(c)}</th>" for c in t.columns]
         parts.append("</tr>")
         for row in t.rows:
+            # a day, month or time with the ROC year in Taipei, a rate with two decimals, a
+            # count with its thousands: as the office's page and PDF (``format_cell``)
             cells = "".join(
-                f"<td class='n'>{'' if c is None else c}</td>"
-                if isinstance(c, int | float) or c is None
-                else f"<td>{e(roc_text(str(c)))}</td>"  # a day, month or time: ROC, Taipei
+                f"<td{_NUMERIC if is_number(c) or c is None else ''}>{e(format_cell(c))}</td>"
                 for c in row
             )
             parts.append(f"<tr>{cells}</tr>")

@@ -292,3 +292,24 @@ def test_the_county_page_dates_with_the_roc_year() -> None:
     page = report_html(r)
     assert "115/03/01 ~ 115/03/31" in page
     assert "<td>115/03</td><td>115/03/10</td>" in page and "2026-03" not in page
+
+
+def test_the_county_page_names_its_totals_and_sets_figures_as_the_office_does() -> None:
+    """The county's page listed its totals by the program's keys (``rate_pct: 33.3``,
+    ``ntd: 663592``) and its cells as Python prints them (33.3, 1234), where the office's
+    exports name each total (依限辦結率% Rate) and its page and PDF show 33.30 and 1,234: an
+    auditor holding the office's PDF beside the county's page read two sets of figures."""
+    from datetime import date
+
+    from eservice_desktop.county.reports import report_html
+    from eservice_desktop.domain.report_model import Report, ReportTable
+
+    table = ReportTable("各單位", ("單位", "收件", "依限辦結率%"), (("戶政事務所", 1234, 33.3),))
+    totals = {"received": 1234, "rate_pct": 33.3}
+    r = Report("on-time", "依限辦結", date(2026, 3, 1), date(2026, 3, 31), "*", (table,), (),
+               totals)  # fmt: skip
+    page = report_html(r)
+    assert "<li>收件 Received：1,234</li>" in page
+    assert "<li>依限辦結率% Rate：33.30</li>" in page
+    assert "rate_pct" not in page and "received:" not in page
+    assert "<td>戶政事務所</td><td class='n'>1,234</td><td class='n'>33.30</td>" in page
