@@ -32,6 +32,16 @@ def _t(text: str) -> str:
     return QCoreApplication.translate("PaymentPage", text)
 
 
+#: How many unprinted receipts the banner names; the count before them says how many there are.
+BANNER_NAMED = 5
+
+
+def _named(pending: list[str]) -> list[str]:
+    """The receipts the banner names: the first few, then "…" when there are more, so that
+    「7 張」 before five numbers does not read as a list of seven."""
+    return pending[:BANNER_NAMED] + (["…"] if len(pending) > BANNER_NAMED else [])
+
+
 class PaymentPrinting(PaymentView):
     """Receipts to print, the daily closing, errors and writes."""
 
@@ -88,7 +98,7 @@ class PaymentPrinting(PaymentView):
                 None,
                 len(self.pending),
             ).format(
-                list=self.ctx.pick("、", ", ").join(self.pending[:5]),
+                list=self.ctx.pick("、", ", ").join(_named(self.pending)),
                 action=action.format(first=first, case=case),
             )
         )

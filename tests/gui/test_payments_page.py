@@ -308,6 +308,26 @@ def test_f10_prints_the_shown_case_s_own_receipt_first_and_the_banner_says_which
     assert page.current is not None and page.current.view.case_number == newer
 
 
+def test_a_banner_of_more_receipts_than_it_names_says_there_are_more(
+    sync_ctx: GuiContext, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """Seven receipts unprinted: the banner read 「7 張已收費的收據尚未印出（R1、R2、R3、R4、R5）」,
+    five numbers under a count of seven, and a supervisor counting the list found two missing.
+    It names the first five and says there are more."""
+    app = sync_ctx.app
+    receipts = [
+        payments.record_payment(app, new_case(app, copies=2), "cash", 30).receipt_number
+        for _ in range(7)
+    ]
+    page = shown_page(sync_ctx, qtbot)
+    page.refresh_pending()
+    qtbot.waitUntil(lambda: not page.pending_banner.isHidden())
+    assert page.pending_label.text().startswith(
+        f"收據未列印：7 張已收費的收據尚未印出（{'、'.join(receipts[:5])}、…）。"
+    )
+    assert receipts[5] not in page.pending_label.text()
+
+
 def test_the_english_banner_lists_the_unprinted_receipts_with_commas(
     sync_ctx: GuiContext, qtbot, qapp
 ) -> None:  # type: ignore[no-untyped-def]
