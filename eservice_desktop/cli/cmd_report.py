@@ -13,7 +13,7 @@ from typing import Any
 from eservice_desktop.cli.common import add_json, emit, lang_of, one_line, open_from, say
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.report_model import check_report_day, day_hint
+from eservice_desktop.domain.report_model import Cell, check_report_day, day_hint, shown_totals
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.domain.text_values import (
     counted,
@@ -217,33 +217,41 @@ def _period(args: argparse.Namespace) -> tuple[date, date]:
     return start, end
 
 
-def _summary(args: argparse.Namespace, kind: str, total: dict[str, int | float]) -> str:
+def _summary(args: argparse.Namespace, kind: str, total: dict[str, Cell]) -> str:
     """The report's totals in one line, in the user's language (the report itself, its title
-    and its files, are the office's Chinese documents)."""
+    and its files, are the office's Chinese documents); a rate over nothing is left out, as
+    the tables leave it empty (``shown_totals``)."""
     t = total
     if kind == "on-time":
+        zh, en = _pct(t["rate_pct"])
         return say(
             args,
-            f"收件 {t['received']}，辦結 {t['finished']}，依限 {t['on_time']}"
-            f"（{t['rate_pct']}%），逾期未結 {t['overdue']}",
-            f"received {t['received']}, finished {t['finished']}, on time {t['on_time']} "
-            f"({t['rate_pct']}%), overdue and open {t['overdue']}",
+            f"收件 {t['received']}，辦結 {t['finished']}，依限 {t['on_time']}{zh}"
+            f"，逾期未結 {t['overdue']}",
+            f"received {t['received']}, finished {t['finished']}, on time {t['on_time']}{en}"
+            f", overdue and open {t['overdue']}",
         )
     if kind == "usage":
+        zh, en = _pct(t["online_share_pct"])
         return say(
             args,
-            f"{t['cases']} 件，線上 {t['online']}（{t['online_share_pct']}%）",
-            f"{counted(int(t['cases']), 'case')}, online {t['online']} ({t['online_share_pct']}%)",
+            f"{t['cases']} 件，線上 {t['online']}{zh}",
+            f"{counted(int(t['cases'] or 0), 'case')}, online {t['online']}{en}",
         )
     if kind == "savings":
         return say(
             args,
             f"{t['cases']} 件，節省 {t['ntd']} 元、{t['minutes']} 分鐘"
             f"（{t['hours']} 小時，{t['days']} 日）、{t['sheets']} 張",
-            f"{counted(int(t['cases']), 'case')}, saved NT${t['ntd']}, {t['minutes']} minutes "
+            f"{counted(int(t['cases'] or 0), 'case')}, saved NT${t['ntd']}, {t['minutes']} minutes "
             f"({t['hours']} h, {t['days']} days), {t['sheets']} sheets",
         )
     return _targets_summary(args, t)
+
+
+def _pct(rate: Cell) -> tuple[str, str]:
+    """A rate after its count, Chinese and English; nothing for a rate over nothing."""
+    return ("", "") if rate is None else (f"（{rate}%）", f" ({rate}%)")
 
 
 def _targets_summary(args: argparse.Namespace, t: dict[str, Any]) -> str:
@@ -305,7 +313,7 @@ def cmd_supervisor(args: argparse.Namespace) -> int:
     data = {**report_to_json(report), "files": files}
     period = f"{format_roc(start, 'short')} ~ {format_roc(end, 'short')}"  # --json keeps ISO
     lines = [f"{report.title}  {period}"]
-    lines.append(_summary(args, args.report_kind, dict(report.totals)))
+    lines.append(_summary(args, args.report_kind, shown_totals(report)))
     lines.extend(f"{key.upper()}: {one_line(name)}" for key, name in files.items())
     lines.extend(notices)
     emit(args, data, "\n".join(lines))

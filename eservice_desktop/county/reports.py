@@ -36,6 +36,7 @@ from eservice_desktop.domain.report_model import (
     check_period,
     day_hint,
     report_to_json,
+    shown_totals,
 )
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.domain.text_values import printable, typed_date
@@ -305,8 +306,8 @@ def report_html(report: Report) -> str:
     ]
     # the totals named as the office's exports name them, each figure as every face shows it
     parts += [
-        f"<li>{e(TOTAL_LABELS.get(k, k))}：{e(format_cell(v))}</li>"
-        for k, v in report.totals.items()
+        f"<li>{e(TOTAL_LABELS.get(k, k))}：{e(format_cell(v)) if v is not None else '—'}</li>"
+        for k, v in shown_totals(report).items()
     ]
     parts.append("</ul>")
     parts += charts_html(report)

@@ -225,6 +225,21 @@ def months_between(period_from: date, period_to: date) -> tuple[str, ...]:
     return tuple(out)
 
 
+#: A total that is a rate, and the total it is taken over.
+RATE_OVER: Mapping[str, str] = MappingProxyType(
+    {"rate_pct": "finished", "online_share_pct": "cases"}
+)
+
+
+def shown_totals(report: Report) -> dict[str, Cell]:
+    """The totals as a reader sees them (the exports' summary, the county's page, the command's
+    line): a rate over nothing has no value, as the tables leave it empty. ``--json`` keeps
+    ``0.0`` there, its promise; shown, it read 依限 0（0.0%） beside a 合計 row with no rate, a
+    month of open cases as a month of late ones."""
+    t = report.totals
+    return {k: None if k in RATE_OVER and t.get(RATE_OVER[k]) == 0 else v for k, v in t.items()}
+
+
 def report_to_json(report: Report) -> dict[str, Any]:
     """The JSON form of a report (``report … --json`` and the county's report endpoint): its
     headline figures under ``total`` (``report savings --json`` promises

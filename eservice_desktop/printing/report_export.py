@@ -14,7 +14,7 @@ import io
 import re
 from pathlib import Path
 
-from eservice_desktop.domain.report_model import Cell, Report
+from eservice_desktop.domain.report_model import Cell, Report, shown_totals
 
 #: A total's words, as the tables head their columns (``--json`` keeps the keys): the summary
 #: read 「合計 online_share_pct」, 「合計 ntd」, the program's names for them.
@@ -55,7 +55,10 @@ def _meta_rows(report: Report) -> list[list[Cell]]:
         ["機關 Office", report.office],
     ]
     rows.extend(
-        [[f"合計 {TOTAL_LABELS.get(key, key)}", value] for key, value in report.totals.items()]
+        [
+            [f"合計 {TOTAL_LABELS.get(key, key)}", value]
+            for key, value in shown_totals(report).items()
+        ]
     )
     return rows
 

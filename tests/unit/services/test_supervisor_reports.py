@@ -289,6 +289,32 @@ def test_cli_exports_csv_with_bom_and_xlsx(
     assert land == [mix.LAND, 2, 0, 0, 0, None, 2, 1]
 
 
+def test_a_rate_over_nothing_finished_is_shown_empty_as_its_table_shows_it(
+    run: Callable[..., tuple[int, str, str]], tmp_path: Path
+) -> None:
+    """A day of one open case (c10, 04-30): the 合計 row leaves its rate empty, and the same
+    file's summary, the command's line and the county's page said 0.0 %, a day of open cases
+    read as a day of late ones. ``--json`` keeps its number."""
+    from eservice_desktop.county.reports import report_html
+
+    out_csv, out_xlsx = tmp_path / "day.csv", tmp_path / "day.xlsx"
+    rc, out, _ = run("report", "on-time", "--from", "2026-04-30", "--to", "2026-04-30",
+                     "--csv", str(out_csv), "--xlsx", str(out_xlsx), lang="zh_TW")  # fmt: skip
+    assert rc == 0 and "收件 1，辦結 0，依限 0，逾期未結 0" in out and "%" not in out
+    rows = list(csv.reader(io.StringIO(out_csv.read_text("utf-8-sig"))))
+    assert ["合計 依限辦結率% Rate", ""] in rows
+    assert next(r for r in rows if r and r[0] == "合計 Total")[5] == ""
+    summary = [[c.value for c in row] for row in load_workbook(out_xlsx).worksheets[0].iter_rows()]
+    assert ["合計 依限辦結率% Rate", None] in summary
+    rc, out, _ = run("report", "on-time", "--from", "2026-04-30", "--to", "2026-04-30", "--json")
+    assert json.loads(out)["total"]["rate_pct"] == 0.0  # the promise of --json
+    rc, out, _ = run("report", "usage", "--from", "2026-02-01", "--to", "2026-02-02")
+    assert rc == 0 and "0 cases, online 0" in out and "%" not in out
+    day = date(2026, 4, 30)
+    county = Report("on-time", "依限辦結", day, day, "*", (), (), {"finished": 0, "rate_pct": 0.0})
+    assert "<li>依限辦結率% Rate：—</li>" in report_html(county)
+
+
 def test_cli_on_time_file_refused_in_the_data_directory_counts_written_there(
     run: Callable[..., tuple[int, str, str]], settings: Settings
 ) -> None:
