@@ -3,12 +3,14 @@
 counter (``dev``; None: the whole office) approving a fee exemption or reduction, or a close or
 handover with fees due, each with what it left uncollected: for an assessment what it took off
 the fee (its subtotal less its total), for a close or a handover the balance the case had just
-before it (its stream folded up to the approved event)."""
+before it (its stream folded up to the approved event). A change of copies keeps an approved
+exemption or reduction without a new approval (``fees.change_copies``); when that changes what
+is taken off, the change is a row of its own, under the approval it kept."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -35,65 +37,114 @@ UNCOLLECTED = (APPROVE_FEE_REDUCTION, APPROVE_CLOSE_WITH_BALANCE, APPROVE_HANDOV
 
 def day_exceptions(s: Session, office: str, dev: str | None, day: date) -> list[ClosingException]:
     """Approved exemptions, reductions and closes or handovers with fees due made here on
-    ``day`` (Taipei), in the order they were made: one read of the day's approvals, one of
-    their cases' streams, one of the approvers' names and one of the case numbers."""
+    ``day`` (Taipei), and the changes of copies that kept an approved exemption or reduction
+    and changed what it takes off, in the order they were made: one read of the day's
+    approvals and assessments, one of their cases' streams, one of the approvers' names and
+    one of the case numbers."""
     start, end = day_bounds(day)
     stmt = select(EventRow).where(
-        EventRow.type == ev.APPROVAL_GRANTED,
+        EventRow.type.in_((ev.APPROVAL_GRANTED, ev.FEE_ASSESSED)),
         EventRow.office == office,
         EventRow.at >= start,
         EventRow.at < end,
     )
     if dev is not None:
         stmt = stmt.where(EventRow.device == dev)
-    approvals = [
-        a for a in s.scalars(stmt.order_by(EventRow.seq)) if a.payload.get("action") in UNCOLLECTED
+    day_events = [
+        e
+        for e in s.scalars(stmt.order_by(EventRow.seq))
+        if e.type == ev.FEE_ASSESSED or e.payload.get("action") in UNCOLLECTED
     ]
-    if not approvals:
+    if not day_events:
         return []
-    wanted = {str(a.payload.get("for_event", "")) for a in approvals}
-    found = _approved_events(s, {a.case_id for a in approvals}, wanted)
-    names = _names(s, {str(a.payload.get("approved_by", "")) for a in approvals})
-    ids = {a.case_id for a in approvals}
+    folded = _Folded(s, {e.case_id for e in day_events}, {e.event_id for e in day_events})
+    names = _names(s, {x.account for x in folded.rows.values()})
     rows = s.execute(
-        select(CaseRow.case_id, CaseRow.case_number).where(among(CaseRow.case_id, ids))
+        select(CaseRow.case_id, CaseRow.case_number).where(among(CaseRow.case_id, folded.cases))
     )
     numbers = {case_id: number for case_id, number in rows}
     out = []
-    for a in approvals:
-        p = a.payload
-        approved = found.get(str(p.get("for_event", "")))
-        if approved is None:  # the approved event is not here (refused by the county)
+    for e in day_events:
+        row = folded.rows.get(e.event_id)
+        if row is None:  # an assessment with nothing to say, or an approved event not here
             continue
-        kind, amount = approved
-        account = str(p.get("approved_by", ""))
         out.append(
             ClosingException(
-                kind=kind,
-                time=hhmm(a.at),
-                case_number=numbers.get(a.case_id, "") or str(p.get("target", "")),
-                amount=amount,
-                clerk=a.clerk,
-                approved_by=f"{account} {names[account]}" if account in names else account,
-                reason=str(p.get("reason", "")),
-                device=a.device,
+                kind=row.kind,
+                time=hhmm(row.at),
+                case_number=numbers.get(e.case_id, "") or str(e.payload.get("target", "")),
+                amount=row.amount,
+                clerk=row.clerk,
+                approved_by=f"{row.account} {names[row.account]}"
+                if row.account in names
+                else row.account,
+                reason=row.reason,
+                device=e.device,
             )
         )
     return out
 
 
-def _approved_events(
-    s: Session, case_ids: Iterable[str], wanted: set[str]
-) -> dict[str, tuple[str, int]]:
-    """``approved event id -> (kind, amount uncollected)``, folding each case's stream once."""
-    states: dict[str, CaseState] = {}
-    out: dict[str, tuple[str, int]] = {}
-    for e in repo.events_of(s, case_ids):
-        before = states.get(e.case_id)
-        if e.event_id in wanted:
-            out[e.event_id] = _uncollected(e, before)
-        states[e.case_id] = apply(before, e)
-    return out
+@dataclass(frozen=True)
+class _Row:
+    kind: str
+    amount: int
+    at: datetime
+    clerk: str  # who asked: the approved event's (or the change of copies') clerk
+    account: str  # the approving supervisor's account
+    reason: str
+
+
+class _Folded:
+    """Each case's stream folded once: for the day's approvals (``ids``), what the approved
+    event left uncollected; for the day's assessments that kept an approved exemption or
+    reduction with new copies (no approval of their own: ``fees.change_copies``), the change
+    in what it takes off (15 exempted became 150 at ten copies, and the closing said 15; a
+    reduction of 20 capped at a one-copy fee of 15 said 20), under the approval they kept."""
+
+    def __init__(self, s: Session, cases: set[str], ids: set[str]) -> None:
+        self.cases = cases
+        self.rows: dict[str, _Row] = {}
+        approvals: dict[str, ev.Event] = {}  # approved event id -> its approval
+        kept: dict[str, ev.Event] = {}  # case id -> the approval of its fee's terms
+        self.waived: dict[str, int] = {}  # case id -> what its last assessment took off
+        states: dict[str, CaseState] = {}
+        for e in repo.events_of(s, cases):
+            before = states.get(e.case_id)
+            if e.type == ev.APPROVAL_GRANTED:
+                approvals[str(e.payload.get("for_event", ""))] = e
+            approval = approvals.get(e.event_id)
+            if approval is not None and approval.event_id in ids:
+                kind, amount = _uncollected(e, before)
+                self.rows[approval.event_id] = _Row(
+                    kind, amount, approval.at, approval.clerk, _by(approval), _why(approval)
+                )
+            if e.type == ev.FEE_ASSESSED:
+                if approval is None and e.event_id in ids and e.case_id in kept:
+                    self._carried(e, before, kept[e.case_id])
+                if approval is not None:
+                    kept[e.case_id] = approval
+                elif not _int(e.payload.get("reduction")):
+                    kept.pop(e.case_id, None)  # the fee's terms are no longer an approved one
+                self.waived[e.case_id] = _uncollected(e, before)[1]
+            states[e.case_id] = apply(before, e)
+
+    def _carried(self, e: ev.Event, before: CaseState | None, approval: ev.Event) -> None:
+        kind, now = _uncollected(e, before)
+        was = self.waived.get(e.case_id, 0)
+        if now != was:
+            copies = f"份數 {before.copies if before else '?'}→{e.payload.get('copies', '?')}"
+            self.rows[e.event_id] = _Row(
+                kind, now - was, e.at, e.clerk, _by(approval), f"{_why(approval)}（{copies}）"
+            )
+
+
+def _by(approval: ev.Event) -> str:
+    return str(approval.payload.get("approved_by", ""))
+
+
+def _why(approval: ev.Event) -> str:
+    return str(approval.payload.get("reason", ""))
 
 
 def _uncollected(e: ev.Event, before: CaseState | None) -> tuple[str, int]:

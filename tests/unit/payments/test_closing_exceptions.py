@@ -88,3 +88,37 @@ def test_exemptions_reductions_and_unpaid_closes_and_handovers_are_on_the_closin
     quiet = daily_closing.closing(app, date(2026, 3, 8))
     assert quiet.to_json()["exceptions"] == []
     assert "主管核准之減免及欠費" not in closing_csv(quiet).decode("utf-8-sig")
+
+
+def test_a_change_of_copies_that_keeps_an_approved_waiver_says_what_it_changed(
+    app: App, make_case: Callable[..., str], sup: Approval, clock: Any
+) -> None:
+    """A change of copies keeps an approved exemption or reduction without asking again
+    (``fees.change_copies``): one copy exempted (15) became ten (150), and the closing's
+    section still said 15; a reduction of 20 on 4 copies capped at a one-copy fee of 15 still
+    said 20. The section's total disagreed with the fees let go. Each such change is a row of
+    its own: what it changed, under the approval it kept, at the change's time and clerk."""
+    clock.set(datetime(2026, 3, 10, 2, 0, tzinfo=UTC))
+    exempt, reduced = make_case(copies=1), make_case(copies=4)
+    fees.assess(app, exempt, exempt=True, reason="低收入戶", approval=sup)
+    fees.assess(app, reduced, reduction=20, reason="身心障礙", approval=sup)
+    clock.set(datetime(2026, 3, 10, 3, 0, tzinfo=UTC))
+    sign_in(app, "cash01")
+    fees.change_copies(app, exempt, 10)
+    fees.change_copies(app, reduced, 1)
+    fees.change_copies(app, reduced, 1)  # nothing changes: no row
+    assert [cases.load_case(app, n).fees_due for n in (exempt, reduced)] == [0, 0]
+
+    report = daily_closing.closing(app, DAY, None)
+    said = [(x.kind, x.case_number, x.amount, x.time, x.clerk, x.reason) for x in report.exceptions]
+    assert said == [
+        ("exemption", exempt, 15, "10:00", "tester", "低收入戶"),
+        ("fee_reduction", reduced, 20, "10:00", "tester", "身心障礙"),
+        ("exemption", exempt, 135, "11:00", "cash01", "低收入戶（份數 1→10）"),
+        ("exemption", reduced, -5, "11:00", "cash01", "身心障礙（份數 4→1）"),
+    ]
+    assert {x.approved_by for x in report.exceptions} == {"super01 林主管"}
+    # what the section adds up to is what was let go: 150 and 15
+    assert sum(x.amount for x in report.exceptions) == 150 + 15
+    rows = _section(closing_csv(report).decode("utf-8-sig"))
+    assert rows[-2][0] == "合計" and rows[-2][4] == "165"
