@@ -64,6 +64,8 @@ class ReceiptRange:
     last: str
     count: int
     missing: tuple[str, ...] = ()
+    #: Spare papers: an online payment's receipt another counter issued first (void, printed).
+    spare: tuple[str, ...] = ()
 
 
 @dataclass
@@ -208,6 +210,7 @@ class ClosingReport:
                     "last": r.last,
                     "count": r.count,
                     "missing": list(r.missing),
+                    "spare": list(r.spare),
                 }
                 for r in self.ranges
             ],
@@ -235,8 +238,14 @@ def _ranges(r: ClosingReport) -> Section:
             Column("缺號", 40),
         ],
         [[x.device, x.first, x.last, str(x.count), "、".join(x.missing) or "無"] for x in r.ranges],
-        note=behind_note(r.behind or ()),  # counters whose receipts may not be here yet
+        note=behind_note(r.behind or ()) + _spare_note(r.ranges),  # may be missing; spares
     )
+
+
+def _spare_note(ranges: list[ReceiptRange]) -> str:
+    spare = "；".join(f"櫃檯 {x.device} {'、'.join(x.spare)}" for x in ranges if x.spare)
+    note = "重複開立之線上繳費收據（他櫃已先開立，本張作廢，不計張數，非缺號）："
+    return f"{note}{spare}，請向民眾收回。" if spare else ""
 
 
 def _subtotals(r: ClosingReport) -> list[Section]:

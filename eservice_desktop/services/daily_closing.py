@@ -45,6 +45,7 @@ from eservice_desktop.services.closing_exceptions import day_exceptions
 from eservice_desktop.services.closing_refused import day_refused
 from eservice_desktop.services.closing_reprints import day_reprints
 from eservice_desktop.services.closing_retake import earlier_closing
+from eservice_desktop.services.closing_spares import day_spares
 from eservice_desktop.services.core import App
 from eservice_desktop.services.fees import current
 from eservice_desktop.services.operators import require
@@ -76,6 +77,8 @@ class _DayRows:
     voided_here: list[tuple[ReceiptRow, EventRow]]
     #: The supervisor who approved each refund and void (``account name``), by event id.
     approvers: dict[str, str]
+    #: The day's spare papers of an online payment's receipt issued twice (their numbers).
+    spares: list[str]
 
 
 def _hhmm(v: datetime) -> str:
@@ -104,23 +107,30 @@ def _allocate(items: list[tuple[str, int]], amount: int, before: int = 0) -> lis
     return out
 
 
-def _ranges(device: str | None, rows: list[ReceiptRow]) -> list[ReceiptRange]:
-    by_device: dict[str, list[ReceiptRow]] = defaultdict(list)
+def _ranges(device: str | None, rows: list[ReceiptRow], spares: list[str]) -> list[ReceiptRange]:
+    """Each counter's numbers of the day: first, last, the receipts, the numbers skipped, and
+    the spare papers (``closing_spares``), used and printed, so neither skipped nor counted."""
+    by_device: dict[str, list[tuple[int, int, str, bool]]] = defaultdict(list)
     for r in rows:
-        by_device[r.device].append(r)
+        by_device[r.device].append((r.roc_year, r.seq, r.number, False))
+    for number in spares:
+        _office, dev, year, seq = number.rsplit("-", 3)
+        by_device[dev].append((int(year), int(seq.lstrip("R")), number, True))
     out = []
-    for dev, rs in sorted(by_device.items()):
+    for dev, used in sorted(by_device.items()):
         if device is not None and dev != device:
             continue
-        rs.sort(key=lambda r: (r.roc_year, r.seq))
-        seqs = {(r.roc_year, r.seq) for r in rs}
+        used.sort()
+        seqs = {(year, seq) for year, seq, _, _ in used}
         missing = []
-        first, last = rs[0], rs[-1]
-        if first.roc_year == last.roc_year:
-            for n in range(first.seq, last.seq + 1):
-                if (first.roc_year, n) not in seqs:
+        (first_year, first, first_number, _), (last_year, last, last_number, _) = used[0], used[-1]
+        if first_year == last_year:
+            for n in range(first, last + 1):
+                if (first_year, n) not in seqs:
                     missing.append(f"R{n:06d}")
-        out.append(ReceiptRange(dev, first.number, last.number, len(rs), tuple(missing)))
+        spare = tuple(f"R{seq:06d}" for _, seq, _, is_spare in used if is_spare)
+        count = sum(1 for *_, is_spare in used if not is_spare)
+        out.append(ReceiptRange(dev, first_number, last_number, count, tuple(missing), spare))
     return out
 
 
@@ -223,7 +233,10 @@ def _day_rows(app: App, day: date, dev: str | None) -> _DayRows:
         voids = [*voided_by.values(), *(e for _, e in voided_here)]
         approvers = act_approvers(s, [*refunds, *voids])
         paid_for = _paid_for(s, rows)
-        return _DayRows(rows, refunds, refunded, paid_for, voided_by, voided_here, approvers)
+        spares = day_spares(s, office, dev, day)
+        return _DayRows(
+            rows, refunds, refunded, paid_for, voided_by, voided_here, approvers, spares
+        )
 
 
 def _closing_receipt(
@@ -318,7 +331,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
         device=dev,
         generated_at=roc_minute(app.now()),
         clerk=app.actor.clerk,
-        ranges=_ranges(dev, rows.receipts),
+        ranges=_ranges(dev, rows.receipts, rows.spares),
     )
     _add_receipts(report, rows, app.settings.device_id)
     _add_refunds(report, rows)

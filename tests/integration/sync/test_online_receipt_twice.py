@@ -10,12 +10,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import timedelta
 
+import factories
 import pytest
 from sync_helpers import CountyServer, enrol, pending, sync_now
 from test_online_receipt_loop import _paid_at_kiosk
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import audit, cases, payments, sync
+from eservice_desktop.printing.closing import closing_csv
+from eservice_desktop.services import audit, cases, daily_closing, payments, sync
 from eservice_desktop.services.core import App
 from eservice_desktop.services.online_receipt import issue_online_receipt
 from eservice_desktop.services.sync.conflicts import open_conflicts
@@ -127,3 +129,38 @@ def test_three_counters_list_both_spare_papers_in_one_row(
     for app in (d3, d1, d2):
         sync_now(app)
     assert open_conflicts(d1) == open_conflicts(d2) == open_conflicts(d3) == []
+
+
+def test_the_spare_paper_is_on_its_counter_s_closing_as_such_not_as_a_number_skipped(
+    office: Callable[..., App], sqlite_county: CountyServer, clock: object
+) -> None:
+    """Counter 02 took 15 in cash (R000001), then printed its paper of the online receipt
+    (R000002, the spare: 01's came first), then another 15 (R000003). Its closing read
+    缺號 R000002, a receipt gone missing, where the conflicts list names that paper as one
+    to take back; now the ranges say it is the spare paper, neither skipped nor counted."""
+    d1, d2 = office("H02", "01", sqlite_county.url), office("H02", "02", sqlite_county.url)
+    enrol(d1, sqlite_county)
+    enrol(d2, sqlite_county)
+    number = _paid_at_kiosk(sqlite_county, d1)
+    sync_now(d2)
+    cash = [payments.record_payment(d2, factories.new_case(d2), "cash", 15).receipt_number]
+    payments.confirm_printed(d1, issue_online_receipt(d1, number, "IBON-0042").receipt_number)
+    clock.set(clock() + timedelta(minutes=1))  # type: ignore[attr-defined]
+    spare = issue_online_receipt(d2, number, "IBON-0042").receipt_number
+    payments.confirm_printed(d2, spare)
+    cash.append(payments.record_payment(d2, factories.new_case(d2), "cash", 15).receipt_number)
+    for app in (d1, d2, d1, d2):
+        sync_now(app)
+    assert spare == "H02-02-115-R000002" and cash[-1].endswith("R000003")
+    day = cases.today(d2)
+    for app in (d1, d2):
+        for scope in ("02", None):
+            report = daily_closing.closing(app, day, scope)
+            [two] = [r for r in report.ranges if r.device == "02"]
+            assert (two.first, two.last, two.count) == (cash[0], cash[-1], 2)
+            assert two.missing == ()  # it read ("R000002",)
+            assert two.spare == ("R000002",)
+            assert report.to_json()["ranges"][-1]["spare"] == ["R000002"]  # type: ignore[index]
+            text = closing_csv(report).decode("utf-8-sig")
+            assert "02,H02-02-115-R000001,H02-02-115-R000003,2,無" in text
+            assert "非缺號）：櫃檯 02 R000002，請向民眾收回。" in text
