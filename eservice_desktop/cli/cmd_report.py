@@ -115,8 +115,8 @@ def cmd_closing(args: argparse.Namespace) -> int:
                 args,
                 f"警告（receipts.unprinted）：{len(unprinted)} 張已收費的收據尚未列印（{shown}）；"
                 "請在規費收費頁按 F10 列印",
-                f"warning (receipts.unprinted): {len(unprinted)} paid receipt(s) not printed yet "
-                f"({shown}); print them with F10 on the fees page",
+                f"warning (receipts.unprinted): {counted(len(unprinted), 'paid receipt')} not "
+                f"printed yet ({shown}); print {_them(unprinted)} with F10 on the fees page",
             ),
             file=sys.stderr,
         )
@@ -159,6 +159,10 @@ def _warn_behind(args: argparse.Namespace, behind: Any) -> None:
     )
 
 
+def _them(things: list[str]) -> str:
+    return "it" if len(things) == 1 else "them"
+
+
 def _closing_text(args: argparse.Namespace, report: Any) -> str:
     """The closing's figures (``daily_closing.closing``'s report) in the user's language: one
     line, and one of the payment methods."""
@@ -170,7 +174,7 @@ def _closing_text(args: argparse.Namespace, report: Any) -> str:
             f"{m.voided_out}, net {m.net}"
             for m in report.methods
         )
-        head = f"{shown}: {n} receipts, net NT${net}, cash expected NT${cash}\n"
+        head = f"{shown}: {counted(n, 'receipt')}, net NT${net}, cash expected NT${cash}\n"
         return head + (f"By method: {methods}\n" if methods else "")
     methods = "；".join(
         f"{m.label} 實收 {m.gross}、退費 {m.refunded}、作廢退還 {m.voided_out}、淨額 {m.net}"

@@ -261,10 +261,13 @@ def test_the_money_commands_text_is_in_the_users_language(run: Run, tmp_path: Pa
     day = datetime.fromisoformat(run("payment", "list", number)[1][0]["issued_at"])
     out = tmp_path / "c.csv"
     closing = ("report", "closing", "--date", day.astimezone(TAIPEI).date().isoformat())
-    code, text, _ = run(*closing, "--out", str(out), lang="en", json_out=False)
+    code, text, err = run(*closing, "--out", str(out), lang="en", json_out=False)
     assert code == 0, text
+    # it read "1 receipts" and "1 paid receipt(s) not printed yet (…); print them"
+    assert "warning (receipts.unprinted): 1 paid receipt not printed yet (" in err, err
+    assert "; print it with F10 on the fees page" in err, err
     assert text.splitlines()[:2] == [
-        f"{out}: 1 receipts, net NT$20, cash expected NT$20",
+        f"{out}: 1 receipt, net NT$20, cash expected NT$20",
         "By method: cash: received 20, refunded 0, voided out 0, net 20",
     ]
     code, text, _ = run(*closing, "--out", str(out), json_out=False)
