@@ -78,9 +78,9 @@ def build_usage(
     period_to: date,
     office: str,
 ) -> Report:
-    """Appendix 3's shape: per service the total, each channel and the online share; then
-    month by month per channel with the online share; charts of the share by channel and of
-    the cases per month by channel."""
+    """Appendix 3's shape: the period's total and per service the total, each channel and the
+    online share; then month by month per channel with the online share; charts of the share
+    by channel and of the cases per month by channel."""
     counts = list(counts)
     channels = list(CHANNELS) + sorted({c.channel for c in counts} - set(CHANNELS))
     months = months_between(period_from, period_to)
@@ -98,7 +98,9 @@ def build_usage(
         online = sum(n for ch, n in by.items() if is_online(ch))
         return (total, *[by.get(ch, 0) for ch in channels], online, rate_pct(online, total))
 
-    service_rows = []
+    # the period's total first, as on time's table of departments has it: the screen and the
+    # PDF showed no total of cases or online share, which only the exports' summary gave
+    service_rows: list[tuple[Cell, ...]] = [("合計 Total", "", "", *cells(per_channel))]
     for code, by in sorted(per_service.items()):
         dept, name = service_names(catalogue, code)
         service_rows.append((dept, code, name, *cells(by)))

@@ -110,7 +110,10 @@ def test_usage_every_figure(loaded: App) -> None:
     assert r.totals["online_share_pct"] == 41.67
     months = _rows(r, sv.T_USAGE_MONTHS, 0)
     assert {k: v[1:] for k, v in months.items()} == mix.USAGE_BY_MONTH
-    services = _rows(r, sv.T_USAGE_SERVICES, 1)
+    # the period's total first: the screen and the PDF had none, only the exports' summary
+    total, *rows = r.table(sv.T_USAGE_SERVICES).rows
+    assert total == ("合計 Total", "", "", 12, 7, 3, 2, 5, 41.67)
+    services = {row[1]: row for row in rows}
     assert {k: v[3:] for k, v in services.items()} == mix.USAGE_BY_SERVICE
     pie, bars = r.charts
     assert pie.kind == "pie" and pie.series[0][1] == (7.0, 3.0, 2.0)
