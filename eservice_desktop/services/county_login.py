@@ -26,6 +26,7 @@ from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_signin import (
     _grants,
+    _held_locked,
     _inactive,
     _locked,
     _operator,
@@ -151,7 +152,7 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
     error: AuthError | None = None
     with app.transaction() as s:
         row = s.get(OperatorRow, account)
-        error = _unknown() if row is None else _locked(row, now)
+        error = _unknown() if row is None else _held_locked(app, row, now)
         if row is not None and error is None:
             if reason == "auth.bad_password":
                 error = _wrong_password(app, s, row, now)

@@ -268,6 +268,20 @@ def _locked(row: OperatorRow, now: datetime) -> AuthError | None:
     )
 
 
+def _held_locked(app: App, row: OperatorRow, now: datetime) -> AuthError | None:
+    """:func:`_locked`, in the write transaction of a sign-in: a lock that ends further off
+    than ``login_lockout_min`` from ``now`` was set by a clock that ran ahead of this one (a
+    time zone or a time service setting the PC's clock back since). It counted its minutes
+    from then: an account locked at a clock 8 hours ahead was locked for about 495 min, the
+    office's only admin with it and nobody to lift it. Such a lock now lasts the lockout's
+    length from ``now`` at most, and is stored so."""
+    lockout = timedelta(minutes=app.settings.login_lockout_min)
+    locked_until = _aware(row.locked_until)
+    if locked_until is not None and locked_until - now > lockout:
+        row.locked_until = now + lockout
+    return _locked(row, now)
+
+
 def _wrong_password(app: App, s: Session, row: OperatorRow, now: datetime) -> AuthError:
     """Counts a wrong password against the account (locking it after the last one allowed).
     A lockout is an account change the auditor reads in the access log (``locked``), written
@@ -308,7 +322,7 @@ def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_dummy_hash(), password or "-")
         raise _unknown()
-    locked = _locked(row, now)
+    locked = _held_locked(app, row, now)
     if locked is not None:
         raise locked
     try:

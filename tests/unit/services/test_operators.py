@@ -98,6 +98,30 @@ def test_lockout_after_repeated_failures_then_expiry(office: App, clock: Any) ->
     assert operators.login(office, "clerk07", PASSWORD).account == "clerk07"
 
 
+def test_a_lockout_set_by_a_clock_ahead_lasts_its_length_once_the_clock_is_set_back(
+    office: App, clock: Any
+) -> None:
+    """The PC's clock ran 8 hours ahead (its time zone wrong) when the account was locked;
+    set right, the lock counted its 15 minutes from the clock's old time: the sign-in said
+    locked for about 495 min, the office's only admin could be locked out the whole day."""
+    lockout = timedelta(minutes=office.settings.login_lockout_min)
+    clock.set(clock.now + timedelta(hours=8))
+    for _ in range(office.settings.login_max_failures):
+        with pytest.raises(AuthError):
+            operators.login(office, "clerk07", "wrong password")
+    clock.set(clock.now - timedelta(hours=8))  # the time zone set right
+    with pytest.raises(AuthError) as e:  # still locked, for the lockout's length
+        operators.login(office, "clerk07", PASSWORD)
+    assert e.value.reason == "auth.locked"
+    assert e.value.extra["minutes"] == office.settings.login_lockout_min + 1
+    clock.set(clock.now + lockout - timedelta(seconds=1))
+    with pytest.raises(AuthError) as e:
+        operators.login(office, "clerk07", PASSWORD)
+    assert e.value.reason == "auth.locked"
+    clock.set(clock.now + timedelta(seconds=2))
+    assert operators.login(office, "clerk07", PASSWORD).account == "clerk07"
+
+
 def test_admin_password_reset_lifts_a_lockout(office: App) -> None:
     for _ in range(office.settings.login_max_failures):
         with pytest.raises(AuthError):
