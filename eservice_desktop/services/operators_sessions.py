@@ -54,6 +54,24 @@ def _expiry(app: App, now: datetime) -> datetime:
     return now + idle if idle > timedelta(0) else NO_IDLE_END
 
 
+#: How far a session's end may lie beyond the idle time and still be taken as written by this
+#: clock: a time service's step of a few seconds or minutes keeps the session.
+CLOCK_SLACK = timedelta(minutes=5)
+
+
+def _ran_out(app: App, expires: datetime | None, now: datetime) -> bool:
+    """Whether a session ending at ``expires`` is over at ``now``: idle past its end, or its
+    end further off than the idle time (and :data:`CLOCK_SLACK`), written by a clock that ran
+    ahead of this one. A session opened while the PC's clock was 8 hours ahead (its time zone
+    wrong) and left so was resumed for 8 hours after the clock was set right: a command
+    typed two hours later went by the signed-in clerk's name, where 10 idle minutes end it.
+    How long it was left is unknown then, so it ends."""
+    if expires is None or expires <= now:
+        return True
+    idle = idle_timeout(app)
+    return idle > timedelta(0) and expires - now > idle + CLOCK_SLACK
+
+
 def open_session(app: App, os_user: str, replacing: str = "") -> str:
     """After :func:`login`: a new session of the signed-in operator for ``os_user``; returns the
     token (kept by the caller in an owner-only file; the database keeps its hash).
@@ -96,8 +114,7 @@ def _end_replaced(app: App, s: Session, token: str, os_user: str, by: str) -> No
     row = s.get(OperatorSessionRow, _token_hash(token))
     if row is None or row.os_user != os_user[:64]:
         return
-    expires = _aware(row.expires_at)
-    if expires is None or expires <= app.now():
+    if _ran_out(app, _aware(row.expires_at), app.now()):
         why = "idle"
     else:
         why = "signed in again" if row.account == by else f"taken over by {by}"
@@ -131,7 +148,7 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
         if row is not None and row.os_user == os_user[:64]:
             expires = _aware(row.expires_at)
             account = s.get(OperatorRow, row.account)
-            if expires is None or expires <= now or account is None or not account.active:
+            if _ran_out(app, expires, now) or account is None or not account.active:
                 if account is not None and account.active:  # a disable is its own record
                     audit.signed_out(app, s, account.account, "idle")
                 s.delete(row)

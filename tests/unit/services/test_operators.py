@@ -381,6 +381,27 @@ def test_cli_session_expires_after_the_idle_time(office: App, clock: Any) -> Non
     assert e.value.reason == "auth.required"
 
 
+def test_a_session_opened_while_the_clock_ran_ahead_ends_once_the_clock_is_set_back(
+    office: App, clock: Any
+) -> None:
+    """Opened at a clock 8 hours ahead (its time zone wrong) and left; set right, the clock
+    read the session's end 8 hours off: a command typed two hours later still went by the
+    clerk's name, where 10 idle minutes end a session. A few minutes back keeps it."""
+    operators.login(office, "clerk07", PASSWORD)
+    clock.set(clock.now + timedelta(hours=8))
+    token = operators.open_session(office, "alice")
+    clock.set(clock.now - timedelta(hours=8) + timedelta(hours=2))  # set right, 2 h later
+    office.operator = None
+    with pytest.raises(AuthError) as e:
+        operators.resume_session(office, token, "alice")
+    assert e.value.reason == "auth.required"
+    assert e.value.message_en == "The session has expired; sign in again"
+    operators.login(office, "clerk07", PASSWORD)
+    token = operators.open_session(office, "alice")
+    clock.set(clock.now - timedelta(minutes=3))  # a time service's small step back
+    assert operators.resume_session(office, token, "alice").account == "clerk07"
+
+
 def test_the_device_never_acts_as_an_operator(app: App) -> None:
     assert app.device_actor.clerk == "device:01"
     assert isinstance(app.operator, Operator)
