@@ -65,12 +65,11 @@ def cmd_now(args: argparse.Namespace) -> int:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
-    from datetime import UTC, datetime
-
     from eservice_desktop.services import backup
+    from eservice_desktop.services.sync.clock import county_clock
 
     settings = settings_from(args)
-    now = datetime.now(UTC)
+    now = county_clock(settings)()  # the clock the backups are named by
     found = backup.list_backups(settings)
     items = [b.to_json(now) for b in found]
     emit(

@@ -11,7 +11,7 @@ admin confirms does the window stop its sync loop, switch the database under the
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,7 @@ class BackupDialog(QDialog):
 
     def _show(self, found: list[backup.BackupInfo]) -> None:
         self.backups = found
-        now = datetime.now(UTC)
+        now = self.ctx.now()  # the clock the backups are named by (the county's)
         self.table.setRowCount(len(found))
         for i, b in enumerate(found):
             age = (now - b.taken_at).total_seconds() / 3600

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.gui.backup_dialog import BackupDialog
@@ -45,6 +45,20 @@ def test_the_backups_are_listed_in_taipei_time_with_roc_years_and_their_kind(
     shown = dialog.table.fontMetrics().horizontalAdvance(expected)
     assert dialog.table.columnWidth(0) > shown  # the whole time, not "115/12/03 …"
     assert str(datetime.now().year) not in dialog.table.item(0, 0).text()
+    dialog.reject()
+
+
+def test_a_backup_just_taken_is_listed_as_just_taken_by_the_counters_clock(
+    qtbot, ctx: GuiContext
+) -> None:
+    """A backup is named by the counter's clock (the county's, by the offset a round learned);
+    the list aged it by the PC's own: on a PC 8 hours behind, one just taken read -8.0 h."""
+    taken = backup.take(ctx.app, "manual")
+    assert abs((datetime.now(UTC) - taken.taken_at).total_seconds()) > 3600  # another clock
+    dialog = BackupDialog(ctx)
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 1, timeout=10000)
+    assert dialog.table.item(0, 2).text() == "0.0"
     dialog.reject()
 
 

@@ -93,6 +93,8 @@ def run_checks(
     ``now`` is the clock (tests pass a fixed one). ``shift_start`` runs the shift-start set
     (``SHIFT_START``, with the test print and the test scan); ``test_print`` adds the test print
     to the full set; ``scan_wait_s`` waits that long for a scan on a serial scanner."""
+    from eservice_desktop.services.sync.clock import county_clock  # the backups' names' clock
+
     wanted: Callable[[str], bool] = (
         (lambda key: key in SHIFT_START) if shift_start else (lambda key: True)
     )
@@ -101,7 +103,7 @@ def run_checks(
         ("data_dir", lambda: check_data_dir(settings)),
         ("database", lambda: check_database(settings)),
         ("chain", lambda: check_chain(settings)),
-        ("backup", lambda: check_backup(settings, now=now)),
+        ("backup", lambda: check_backup(settings, now=county_clock(settings, now))),
         ("office", lambda: check_office(settings)),
         ("calendar", lambda: check_calendar(settings, now())),
     ]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
+from eservice_desktop.config import Settings
 from eservice_desktop.domain.values import EARLIEST, LATEST
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.state import get_state
@@ -47,3 +48,32 @@ def learn_clock(app: App, t0: datetime, t1: datetime, server_time: datetime) -> 
     offset = (server_time.astimezone(UTC) - midpoint).total_seconds()
     app.swap_reference(clock_offset_s=offset)
     return offset
+
+
+def county_clock(
+    settings: Settings, base: Callable[[], datetime] = lambda: datetime.now(UTC)
+) -> Callable[[], datetime]:
+    """``base`` (the PC's clock) corrected by the offset the last round stored, for what runs
+    without opening the app (``doctor``, ``backup list``: they must work on a database that
+    will not open). A backup is named by ``app.now()``, the county's time: measured by the
+    PC's clock, one just taken on a PC 8 hours behind read ``age_h`` -8.0 and doctor, which
+    counts no backup stamped ahead of its clock, said there was no usable backup after every
+    ``backup now``. The PC's clock alone when nothing was stored or the database cannot be
+    read (the check reading it says why)."""
+    from eservice_desktop.services.clock_guard import OFFSET
+    from eservice_desktop.services.database import present
+    from eservice_desktop.storage import cipher, db, dbkey
+
+    offset = 0.0
+    if present(settings):  # never opened: SQLite would make -wal and -shm beside it
+        try:
+            conn = db.raw_connect(settings, read_only=True)
+            try:
+                sql = "SELECT value FROM sync_state WHERE name = ?"
+                stored = conn.execute(sql, (OFFSET,)).fetchone()
+            finally:
+                conn.close()
+            offset = float(stored[0]) if stored else 0.0
+        except (cipher.DatabaseError, dbkey.KeyUnavailable, RuntimeError, OSError, ValueError):
+            offset = 0.0  # no sync_state yet, a wrong key, an unreadable value
+    return lambda: base() + timedelta(seconds=offset)

@@ -200,6 +200,34 @@ def test_doctor_does_not_count_a_backup_stamped_ahead_of_the_clock_as_fresh(
     assert checked.status != "ok" and checked.data["age_h"] == 48.0
 
 
+def test_a_backup_named_by_the_county_clock_is_aged_by_it_on_a_pc_clock_behind(
+    app: App, clock: Any, run: Run
+) -> None:
+    """The PC's clock 8 hours behind the county's, the offset learned by a round: a backup
+    is named by the county's time (``app.now()``), and ``backup list`` said it was -8.0 h old
+    just taken, doctor that there was no usable backup, after every ``backup now``."""
+    from datetime import datetime
+
+    from eservice_desktop.services import doctor
+    from eservice_desktop.services.sync.state import set_state
+
+    behind = timedelta(hours=8)
+    clock.set(datetime.now(UTC) + behind)  # app.now(): the PC's clock plus the offset
+    with app.transaction() as s:
+        set_state(s, "clock_offset_s", f"{behind.total_seconds():.3f}", clock.now)
+    taken = backup.take(app, "manual")
+    checked = next(
+        c for c in doctor.run_checks(app.settings, network=False).checks if c.key == "backup"
+    )
+    assert checked.status == "ok", checked.detail("en")
+    assert checked.data["newest"] == str(taken.path) and abs(checked.data["age_h"]) < 0.1
+    app.close()
+    code, out, _ = run("backup", "list", "--json")
+    assert code == 0
+    listed = json.loads(out)["backups"]
+    assert listed[0]["file"] == str(taken.path) and 0 <= listed[0]["age_h"] < 0.1
+
+
 @pytest.mark.parametrize(
     ("name", "encode"),
     [
