@@ -93,8 +93,10 @@ def run_checks(
     ``now`` is the clock (tests pass a fixed one). ``shift_start`` runs the shift-start set
     (``SHIFT_START``, with the test print and the test scan); ``test_print`` adds the test print
     to the full set; ``scan_wait_s`` waits that long for a scan on a serial scanner."""
-    from eservice_desktop.services.sync.clock import county_clock  # the backups' names' clock
+    from eservice_desktop.services.sync.clock import county_clock
 
+    # the clock backups are named and events dated by: the PC's, with the county's offset
+    counter_now = county_clock(settings, now)
     wanted: Callable[[str], bool] = (
         (lambda key: key in SHIFT_START) if shift_start else (lambda key: True)
     )
@@ -103,7 +105,7 @@ def run_checks(
         ("data_dir", lambda: check_data_dir(settings)),
         ("database", lambda: check_database(settings)),
         ("chain", lambda: check_chain(settings)),
-        ("backup", lambda: check_backup(settings, now=county_clock(settings, now))),
+        ("backup", lambda: check_backup(settings, now=counter_now)),
         ("office", lambda: check_office(settings)),
         ("calendar", lambda: check_calendar(settings, now())),
     ]
@@ -111,7 +113,7 @@ def run_checks(
         makers.append(("county", lambda: check_county(settings, timeout=timeout)))
     makers += [
         ("enrolment", lambda: check_enrolment(settings, network=network, timeout=timeout)),
-        ("sync_backlog", lambda: check_sync_backlog(settings, now=now)),
+        ("sync_backlog", lambda: check_sync_backlog(settings, now=counter_now)),
         ("keyring", lambda: check_keyring(demo=settings.demo)),
         ("card_readers", check_card_readers),
         ("pkcs11", lambda: check_pkcs11(settings)),

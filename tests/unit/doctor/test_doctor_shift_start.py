@@ -157,6 +157,24 @@ def test_sync_backlog_age_of_the_oldest_unacknowledged_event(app: App, clock: An
     assert acked.status == "ok" and acked.data["pending"] == 0
 
 
+def test_the_backlog_is_aged_by_the_clock_its_events_are_dated_by(app: App, clock: Any) -> None:
+    """Events carry the county's time (the PC's clock plus the offset a round learned); doctor
+    aged them by the PC's own: on a PC 8 hours ahead, a case taken in a minute ago read as
+    waiting 8 hours at every shift start (and on one behind, a day's backlog read as fresh)."""
+    from eservice_desktop.services.sync.state import set_state
+
+    ahead = timedelta(hours=8)
+    with app.transaction() as t:
+        set_state(t, "clock_offset_s", f"{-ahead.total_seconds():.3f}", clock.now)
+        set_state(t, "enrolled", '{"device_key": "H01-01"}', clock.now)
+    new_case(app)  # dated by the county's time
+    pc_clock = _at(clock.now + ahead + timedelta(minutes=1))
+    checks = doctor.run_checks(app.settings, network=False, now=pc_clock)
+    backlog = next(c for c in checks.checks if c.key == "sync_backlog")
+    assert backlog.status == "ok", backlog.detail_en
+    assert backlog.data["oldest_age_h"] == round(1 / 60, 2)
+
+
 def test_shift_start_set_fails_on_an_old_backup(app: App, clock: Any) -> None:
     from eservice_desktop.services import backup
 
