@@ -53,9 +53,12 @@ class IntakeDrafts(IntakeFieldChecks):
             self._draft_timer.start()
 
     def save_draft(self) -> None:
-        """Hands the form's state to the draft writer (sealed and fsynced off the UI thread)."""
+        """Hands the form's state to the draft writer (sealed and fsynced off the UI thread),
+        stamped by the counter's clock (the county's, as every time the window shows): the
+        PC's own put the banner's 「已還原 … 未送出的收件草稿」 8 hours off on a PC whose clock
+        is."""
         self._draft_timer.stop()
-        self.drafts.save(self.state())
+        self.drafts.save(self.state(), saved_at=self.ctx.now())
 
     def restore_draft(self) -> bool:
         state = self.drafts.load()

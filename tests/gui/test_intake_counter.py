@@ -12,6 +12,7 @@ from gui_keys import open_window, press, tab, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
 
+from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.gui.case_detail import CaseDetail
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators, translations_dir
@@ -144,6 +145,24 @@ def test_the_english_draft_banner_spaces_its_two_sentences(qtbot, ctx: GuiContex
         assert ". If it is not" in text and ".If" not in text, text
     finally:
         remove_translators(qapp, translators)
+
+
+def test_the_draft_banner_gives_the_time_by_the_counters_clock(qtbot, ctx: GuiContext) -> None:
+    """The window's times are the counter's clock (the county's, by the offset a round
+    learned); the draft was stamped by the PC's own, so on a PC 8 hours off the banner named a
+    time 8 hours off the one the clerk had typed it at."""
+    first = IntakeForm(ctx)
+    qtbot.addWidget(first)
+    _transcript(first)
+    first.on_closing()
+    first.save_draft()
+    first.drafts.flush()
+    form = IntakeForm(ctx)
+    qtbot.addWidget(form)
+    form.restore_draft()
+    local = ctx.now().astimezone(TAIPEI)
+    shown = f"已還原 {local.year - 1911}/{local:%m/%d %H:%M} 未送出的收件草稿"
+    assert form.draft_banner_label.text().startswith(shown), form.draft_banner_label.text()
 
 
 def test_restored_draft_is_announced_and_discarded_from_the_keyboard(
