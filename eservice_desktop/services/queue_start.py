@@ -22,7 +22,7 @@ window waits for the core instead.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from eservice_desktop.config import Settings
@@ -47,6 +47,8 @@ TODAY_SQL = (
     " FROM cases WHERE office = ? AND received_day = ?"
     " ORDER BY received_at DESC, cases.rowid DESC LIMIT ? OFFSET 0"
 )
+#: The county's clock offset in seconds (``services/sync/clock.py``, ``clock_guard.OFFSET``).
+SELECT_OFFSET = "SELECT value FROM sync_state WHERE name = 'clock_offset_s'"
 
 
 def first_today(
@@ -62,6 +64,7 @@ def first_today(
     """The first ``limit`` rows of today's queue as ``queue_rows.queue_chunk(app, "today",
     lang)`` gives them, or None when only the core should read (see the module doc).
 
+    ``now``: the PC's clock (tests fix it); the county's offset is added as the core adds it.
     ``handed``: filled with what the core's opening, which follows on the same database writer,
     would read again (``open_app``'s ``key`` and ``calendar``), once the key opened a database
     of this build's schema and the calendar was built from it."""
@@ -71,12 +74,13 @@ def first_today(
     if opened is None:
         return None
     conn, key = opened
-    moment = now or datetime.now(UTC)  # one reading: the day and the deadlines' day agree
     try:
         if [r[0] for r in conn.execute("SELECT version_num FROM alembic_version")] != [
             HEAD_REVISION
         ]:
             return None
+        # one reading: the day and the deadlines' day agree
+        moment = (now or datetime.now(UTC)) + _county_offset(conn)
         calendar = _calendar(conn)
         if handed is not None:
             handed.update(key=key, calendar=calendar)
@@ -92,6 +96,19 @@ def first_today(
     judged = _judged_on(catalogue, settings, moment)
     labels = Labels(catalogue, calendar, day, lang.lower().startswith("zh"), judged)
     return Chunk(labels.items(rows), len(found) > limit, as_of=day, judged_on=judged)
+
+
+def _county_offset(conn: Any) -> timedelta:
+    """The county's clock offset the last sync round stored, which the core's clock adds to
+    the PC's (``services/sync/clock.py``): without it, on a PC 8 hours ahead a window opened
+    in demo mode (signed in at once) after 16:00 showed tomorrow's list, empty, until the
+    queue's day watch read it again up to 10 minutes later; on one 8 hours behind, before
+    08:00, yesterday's."""
+    row = conn.execute(SELECT_OFFSET).fetchone()
+    try:
+        return timedelta(seconds=float(row[0])) if row else timedelta(0)
+    except (TypeError, ValueError):  # unreadable: the PC's clock alone
+        return timedelta(0)
 
 
 def _judged_on(catalogue: Catalogue, settings: Settings, now: datetime) -> date | None:

@@ -94,6 +94,29 @@ def test_the_first_list_is_the_days_on_either_side_of_midnight(app: App, clock: 
     assert [i.case_number for i in raw.items] == [first]
 
 
+def test_the_first_list_is_the_day_of_the_counters_clock_not_the_pcs(
+    app: App, clock: object
+) -> None:
+    """The PC's clock 8 hours ahead of the county's, the offset learned by a round: the core's
+    today is the county's; the first list took the PC's, and a clerk signing in after 16:00 saw
+    tomorrow's list, empty, until the day watch read it again minutes later."""
+    from eservice_desktop.services.sync.clock import install_clock_correction
+    from eservice_desktop.services.sync.state import set_state
+
+    afternoon = datetime(2026, 3, 10, 16, 30, tzinfo=TAIPEI)
+    clock.set(afternoon + timedelta(hours=8))  # type: ignore[attr-defined]  # the PC's clock
+    with app.transaction() as s:
+        set_state(s, "clock_offset_s", "-28800.000", afternoon)
+    install_clock_correction(app)
+    assert app.now() == afternoon
+    number = _take(app, afternoon - timedelta(minutes=5))
+    pc_now = afternoon + timedelta(hours=8)
+    raw = first_today(app.settings, app.catalogue, DEMO_OPERATOR, "zh_TW", now=pc_now)
+    assert raw is not None and raw.as_of == date(2026, 3, 10)
+    assert [i.case_number for i in raw.items] == [number]
+    assert raw == queue_chunk(app, "today", "zh_TW", 0, 500)
+
+
 def test_nothing_is_read_for_an_operator_who_may_not_see_cases(app: App) -> None:
     _take(app, app.now())
     it = Operator(account="it01", name="資訊", roles=frozenset({Role.IT}))
