@@ -184,7 +184,10 @@ def download_lists(
 
 
 def crl_update_due(app: App) -> bool:
-    """The schedule: due when a list is missing, older than the interval, or expiring."""
+    """The schedule: due when a list is missing, older than the interval, or expiring; or
+    fetched later than now, by a clock that ran ahead and was set back since: it counted its
+    interval from the clock's old time, and a list fetched 12 hours ahead was not fetched
+    again for 18 hours rather than 6, a revocation published meanwhile unseen."""
     if not app.settings.crl_urls.split():
         return False
     lists = cached_lists(app)
@@ -193,7 +196,7 @@ def crl_update_due(app: App) -> bool:
     now = app.now()
     interval = timedelta(hours=app.settings.crl_update_interval_h)
     for info, fetched in lists:
-        if now - fetched >= interval:
+        if now - fetched >= interval or fetched > now:
             return True
         if info.next_update is not None and info.next_update - now < interval:
             return True

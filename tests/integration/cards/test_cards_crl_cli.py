@@ -98,6 +98,25 @@ def test_update_over_http_and_schedule(
     assert len(identity.crl_status(app)) == 2
 
 
+def test_lists_fetched_while_the_clock_ran_ahead_are_fetched_again_once_it_is_set_back(
+    make_app: Callable[..., App],
+    card_settings: Settings,
+    pki: cp.TestPki,
+    server: Server,
+    clock: object,
+) -> None:
+    """Fetched with the PC's clock 12 hours ahead; set right, the schedule counted its 6 hours
+    from the clock's old time and fetched nothing for 18: a card revoked meanwhile passed."""
+    server.files["/moica.crl"] = pki.crl()
+    card_settings.crl_urls = server.url("/moica.crl")
+    app = make_app(card_settings)
+    clock.set(cp.NOW + timedelta(hours=12))  # type: ignore[attr-defined]
+    assert [r.accepted for r in identity.update_crls(app)] == [True]
+    assert not identity.crl_update_due(app)
+    clock.set(cp.NOW + timedelta(minutes=5))  # type: ignore[attr-defined]  # set right
+    assert identity.crl_update_due(app)
+
+
 def test_new_crl_replaces_old_and_prunes(
     id_app: App, pki: cp.TestPki, card_settings: Settings
 ) -> None:
