@@ -2,7 +2,8 @@
 for a receipt the service would refuse to void whatever is typed: an online payment's receipt
 (``receipt.online_void``: the fee was paid online, money going back is a refund), a receipt
 with a refund (``receipt.refunded``: the closing took the refund out already), one of a case
-handed over (``receipt.handed_over``) and one of an earlier day (``receipt.earlier_day``). It
+handed over (``receipt.handed_over``), one of an earlier day (``receipt.earlier_day``) and one
+dated after today, issued while the PC's clock ran ahead (``receipt.later_day``). It
 stayed enabled, and Alt+D went to the service only to be refused.
 
 The reason is said where the clerk's eyes are, right of the receipts' buttons, and Alt+D (the
@@ -72,7 +73,13 @@ def why_not(page: PaymentPage, r: payments.PaymentResult | None) -> str:
     if shown is not None and shown.view.status == "picked_up":
         return _t("本案已交付文件，收據不能作廢；須退還規費請按「退費」（Alt+U）。")
     issued = datetime.fromisoformat(r.issued_at).astimezone(TAIPEI).date()
-    if issued != page.ctx.app.now().astimezone(TAIPEI).date():
+    today = page.ctx.app.now().astimezone(TAIPEI).date()
+    if issued > today:  # the PC's clock ran ahead when it was issued (receipt.later_day)
+        return _t(
+            "此收據的開立日期 {day} 晚於今天：開立時電腦時鐘超前，或現在的時鐘落後；"
+            "請通知資訊人員校正電腦時鐘。"
+        ).format(day=page.ctx.pick(format_roc(issued), issued.isoformat()))
+    if issued != today:
         return _t("此收據為 {day} 開立，已列入當日日結，不能作廢；請按「退費」（Alt+U）。").format(
             day=page.ctx.pick(format_roc(issued), issued.isoformat())
         )

@@ -8,6 +8,7 @@ because the payment takes the money while these correct or reprint what was take
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Final
 
 from eservice_desktop.domain import events as ev
@@ -94,7 +95,10 @@ def _voidable(app: App, row: ReceiptRow, state: CaseState) -> None:
             f"at {state.picked_up_at.astimezone(TAIPEI):%Y-%m-%d %H:%M}, so the receipt "
             "cannot be voided; refund it instead",
         )
-    if row.issued_day != app.now().astimezone(TAIPEI).date():
+    today = app.now().astimezone(TAIPEI).date()
+    if row.issued_day > today:
+        raise _later_day(row.number, row.issued_day, today)
+    if row.issued_day != today:
         raise DomainError(
             "receipt.earlier_day",
             f"收據 {row.number} 為 {format_roc(row.issued_day)} 開立，已列入當日日結，不能作廢；"
@@ -102,6 +106,21 @@ def _voidable(app: App, row: ReceiptRow, state: CaseState) -> None:
             f"Receipt {row.number} was issued on {row.issued_day.isoformat()} and is in that "
             "day's closing, so it cannot be voided; refund it instead",
         )
+
+
+def _later_day(number: str, issued: date, today: date) -> DomainError:
+    """A receipt dated after today: issued while the PC's clock ran ahead (less than a day
+    ahead, which the clock guard lets through), or the clock is behind now. It was refused as
+    of an earlier day, 「已列入當日日結」 of a day still to come, and sent to a refund."""
+    return DomainError(
+        "receipt.later_day",
+        f"收據 {number} 的開立日期 {format_roc(issued)} 晚於今天（{format_roc(today)}）：開立時"
+        "電腦時鐘超前，或現在的電腦時鐘落後；本次未作廢。請通知資訊人員校正電腦時鐘",
+        f"Receipt {number} is dated {issued.isoformat()}, after today ({today.isoformat()}): "
+        "the PC's clock was ahead when it was issued, or is behind now; it was not voided. "
+        "Ask IT to set the PC's clock right",
+        extra={"issued_day": issued.isoformat(), "today": today.isoformat()},
+    )
 
 
 def _refundable(app: App, number: str, amount: int) -> tuple[str, int]:

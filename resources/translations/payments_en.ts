@@ -429,6 +429,10 @@
         <translation>This case's documents were handed over, so the receipt cannot be voided; to hand the fee back, use Refund (Alt+U).</translation>
     </message>
     <message>
+        <source>此收據的開立日期 {day} 晚於今天：開立時電腦時鐘超前，或現在的時鐘落後；請通知資訊人員校正電腦時鐘。</source>
+        <translation>This receipt is dated {day}, after today: the PC's clock was ahead when it was issued, or is behind now; ask IT to set the PC's clock right.</translation>
+    </message>
+    <message>
         <source>此收據為 {day} 開立，已列入當日日結，不能作廢；請按「退費」（Alt+U）。</source>
         <translation>This receipt was issued on {day} and is in that day's closing, so it cannot be voided; use Refund (Alt+U).</translation>
     </message>

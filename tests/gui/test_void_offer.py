@@ -75,3 +75,33 @@ def test_void_is_disabled_with_its_reason_for_receipts_it_cannot_void(
     enabled, beside, _said = _offered(qtbot, page, valid)
     assert enabled and beside == ""
     qtbot.waitUntil(lambda: asked == ["作廢收據"], timeout=20000)  # Alt+D voids this one
+
+
+def test_void_of_a_receipt_dated_after_today_says_the_clock_was_ahead(
+    sync_ctx: GuiContext,
+    qtbot: QtBot,
+    clock,  # type: ignore[no-untyped-def]
+) -> None:
+    """Paid at 10:00 while the PC's clock ran 14½ hours ahead (00:30 the next day), then the
+    clock set right: 作廢 said the receipt was of an earlier day, in that day's closing, and
+    sent the clerk to a refund, for a day still to come."""
+    app = sync_ctx.app
+    add_accounts(app)
+    number = new_case(app, name="陳堃", copies=6)
+    clock.now += timedelta(hours=14, minutes=30)
+    ahead = payments.record_payment(app, number, "cash", 10).receipt_number
+    clock.now -= timedelta(hours=14, minutes=30)
+    page = PaymentPage(sync_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    qtbot.waitExposed(page)
+    page.activateWindow()
+    asked: list[str] = []
+    page.ask_text = lambda title, _label: asked.append(title)  # type: ignore[method-assign]
+    page.load(number)
+    why = (
+        "此收據的開立日期 民國115年3月11日 晚於今天：開立時電腦時鐘超前，或現在的時鐘落後；"
+        "請通知資訊人員校正電腦時鐘。"
+    )
+    assert _offered(qtbot, page, ahead) == (False, why, why)
+    assert asked == []

@@ -236,6 +236,23 @@ def test_a_receipt_of_an_earlier_day_is_refunded_not_voided(
     assert (today.gross, today.refunded, today.net, today.cash_expected) == (0, 30, -30, -30)
 
 
+def test_a_receipt_dated_after_today_is_not_voided_and_the_clerk_is_told_of_the_clock(
+    app: App, fee_case: str, sup: Approval, clock
+) -> None:  # type: ignore[no-untyped-def]
+    """Paid at 14:30 on a PC whose clock ran 10 hours ahead (00:30 the next day, less than a
+    day ahead: let through), then the clock set right: the void was refused as of an earlier
+    day, 「已列入當日日結」 of a day still to come, and the clerk sent to a refund."""
+    clock.set(datetime(2026, 3, 10, 16, 30, tzinfo=UTC))  # 00:30 Taipei on the 11th
+    r = payments.record_payment(app, fee_case, "cash", 30)
+    clock.set(datetime(2026, 3, 10, 6, 35, tzinfo=UTC))  # set right: 14:35 Taipei, the 10th
+    with pytest.raises(DomainError) as info:
+        payments.void_receipt(app, r.receipt_number, "開錯", approval=sup)
+    assert info.value.code == "receipt.later_day"
+    assert "電腦時鐘" in info.value.message_zh and "民國115年3月11日" in info.value.message_zh
+    assert "clock" in info.value.message_en and "refund" not in info.value.message_en
+    assert cases.show_case(app, fee_case).balance == 0  # the payment stands
+
+
 def test_print_then_reprint_needs_reason_and_is_recorded(app: App, fee_case: str) -> None:
     n = payments.record_payment(app, fee_case, "cash", 30).receipt_number
     assert payments.pending_receipts(app) == [n]
