@@ -99,7 +99,9 @@ def id_card_pickup(
             try:
                 state = _find(app, s, holder, number, wanted)
             except pt.PickupRefused as e:
+                _record_own_look_up(app, s, holder, wanted, None)
                 return refused_result(app, s, e, ID_CARD)
+            _record_own_look_up(app, s, holder, wanted, state)
             token = ready_token(s, state.case_id)
             extra = {"token_sha256": token_digest(token)} if token else {}
             done = hand_over_checked(
@@ -162,6 +164,30 @@ def _look_up(app: App, holder: str, number: str, wanted: str) -> PickupResult:
         case_number=view.case_number,
         case=view,
         via=ID_CARD,
+    )
+
+
+def _record_own_look_up(
+    app: App, s: Session, holder: str, wanted: str, state: CaseState | None
+) -> None:
+    """A handover given no case number (``pickup handover --applicant-id``) looked the
+    applicant's cases up by the ID itself and shows the case it hands over (the applicant's
+    name, the documents): that look-up is in the access log as the desk's own look-up is, in
+    the handover's transaction. A handover of the case on the desk's screen was looked up (and
+    recorded) when it came up."""
+    if wanted:
+        return
+    detail = f"pickup by ID card {mask_id(holder)} → {0 if state is None else 1}"
+    if state is None:
+        access.append(app, s, access.SEARCH, detail=detail)
+        return
+    access.append(
+        app,
+        s,
+        access.SEARCH,
+        case_id=state.case_id,
+        case_number=state.case_number,
+        detail=detail,
     )
 
 

@@ -85,6 +85,29 @@ def test_the_look_up_is_in_the_access_log_with_the_id_masked(app: App) -> None:
     ]
 
 
+def test_a_handover_by_the_id_alone_is_in_the_access_log_as_its_look_up(app: App) -> None:
+    """``pickup handover --applicant-id`` looks the cases up by the ID itself and shows the
+    case it hands over: the auditor asked who looked this person up finds that desk too."""
+    number = sms_ready(app)
+    assert id_card_pickup(app, ID, hand_over=True).handed_over
+    again = id_card_pickup(app, ID, hand_over=True)
+    assert again.reason == "no_ready_case"
+    records = access.report(app, action=access.SEARCH)
+    assert [(r.case_number, r.detail, r.operator) for r in records] == [
+        (number, "pickup by ID card A12345**** → 1", app.actor.clerk),
+        ("", "pickup by ID card A12345**** → 0", app.actor.clerk),
+    ]
+    assert ID not in "".join(r.detail for r in records)
+
+
+def test_a_handover_of_the_case_on_the_desk_adds_no_second_look_up(app: App) -> None:
+    number = sms_ready(app)
+    assert id_card_pickup(app, ID).ok  # the desk's look-up, recorded
+    assert id_card_pickup(app, ID, case_number=number, hand_over=True).handed_over
+    records = access.report(app, action=access.SEARCH)
+    assert [r.case_number for r in records] == [number]
+
+
 @pytest.mark.parametrize(
     ("typed", "number", "code", "field"),
     [
