@@ -2,7 +2,8 @@
 who changed which operator account, and who signed in or out (or was refused: ``signin``).
 
 The use cases that show personal data call :func:`record` (``cases.show_case`` a view,
-``cases.search_page`` a search, ``payments.receipt_pdf``, ``pickup.pickup_record`` and
+``cases.search_page`` a search, ``payments.receipt_pdf``, ``pickup.pickup_record``,
+``pickup.mms_png`` and
 ``daily_closing.closing_document`` a print, the closing, the reconciliation and
 ``report_views.export_report`` an export). Each record is appended to ``access_log`` in a short
 transaction of its own (an account change, action ``account``, in the transaction of the

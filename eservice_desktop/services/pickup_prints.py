@@ -79,7 +79,11 @@ def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
     """The picture of a case's pickup MMS (QR code, pickup number, short code, validity, the
     case number), from the code given or the one stored for the case (a demo code is issued
     in demo mode). A code given for another case is refused (``pickup.other_case``): the
-    picture asked for this case drew the other one's code, and nothing on it said so."""
+    picture asked for this case drew the other one's code, and nothing on it said so.
+
+    The picture releases the documents at any desk without an ID card: it goes to the access
+    log as a print of the case (``pickup MMS`` and its pickup number, never the code), where a
+    clerk could draw a citizen's live code and leave no trace of it."""
     require(app, Action.PRINT)
     from eservice_desktop.printing.mms import render_mms_png
 
@@ -103,7 +107,7 @@ def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
             f"This pickup code is case {claims.case_number}'s, not case {state.case_number}'s",
             "payload",
         )
-    return render_mms_png(
+    png = render_mms_png(
         office_name=app.catalogue.office(claims.office).name,
         pickup_number=claims.pickup_number,
         payload=token,
@@ -111,6 +115,14 @@ def mms_png(app: App, case_number: str, payload: str | None = None) -> bytes:
         short_code=pt.short_code(token),
         case_number=claims.case_number,
     )
+    access.record(
+        app,
+        access.PRINT,
+        case_id=case_id,
+        case_number=claims.case_number,
+        detail=f"pickup MMS {claims.pickup_number}",
+    )
+    return png
 
 
 def pickup_record(app: App, case_number: str) -> dict[str, Any]:

@@ -20,7 +20,7 @@ from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.printing.mms import qr_version, render_mms_png
 from eservice_desktop.printing.pickup_slip import render_pickup_slip
-from eservice_desktop.services import pickup, pickup_keys
+from eservice_desktop.services import access, pickup, pickup_keys
 from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
@@ -128,6 +128,21 @@ def test_the_mms_picture_is_the_asked_case_s_and_names_it(app: App) -> None:
         for number in (first, second)
     }
     assert drawn[first] != drawn[second]  # the case number is on the picture
+
+
+def test_drawing_a_case_s_mms_is_in_the_access_log(app: App) -> None:
+    """The MMS picture releases the documents at a desk without an ID card: a clerk who drew
+    a citizen's live code (``pickup render-mms``) left no record of it, and the auditor asked
+    how someone else came to collect them found only the handover."""
+    county = County()
+    pickup_keys.import_county_keys(app, county.document())
+    number, token = ready_case(app, county)
+    assert decode_image(pickup.mms_png(app, number)) == [token]
+    records = access.report(app, case_number=number, action=access.PRINT)
+    assert [(r.operator, r.device, r.detail) for r in records] == [
+        (app.actor.clerk, app.actor.device, "pickup MMS 0427")
+    ]
+    assert token not in records[0].detail and pt.short_code(token) not in records[0].detail
 
 
 def test_render_mms_cli_and_pickup_slip_pdf(app: App, tmp_path: Path) -> None:
