@@ -265,7 +265,7 @@ def view_of(
                 "office": e.office,
                 "device": e.device,
                 "clerk": e.clerk,
-                "payload": e.payload,
+                "payload": shown_payload(e),
             }
             for e in (events or [])
         ],
@@ -274,6 +274,17 @@ def view_of(
         accepted_at=state.accepted_at.isoformat() if state.accepted_at else None,
         awaiting_acceptance=state.awaiting_acceptance,
     )
+
+
+def shown_payload(e: Event) -> dict[str, Any]:
+    """An event's payload as a case view shows it: the county's pickup code left out (its
+    pickup number and expiry kept). The code hands the documents over at any desk without an
+    ID card; ``case show --json`` printed it to every clerk and cashier who opened the case,
+    while the access log said only that they viewed it. The desk reads it from the stored
+    event (``pickup_views.ready_token``)."""
+    if e.type == ev.READY_FOR_PICKUP and "token" in e.payload:
+        return {k: v for k, v in e.payload.items() if k != "token"}
+    return e.payload
 
 
 def revision(app: App, case_id: str) -> int:

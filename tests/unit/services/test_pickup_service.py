@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -60,6 +61,20 @@ def test_demo_key_document_refused_outside_demo_mode(app: App) -> None:
     with pytest.raises(DomainError) as info:
         pickup_keys.import_county_keys(app, doc)
     assert info.value.code == "pickup_keys.demo"
+
+
+def test_the_case_view_shows_the_pickup_number_but_not_the_code(app: App, county: County) -> None:
+    """``case show --json`` printed the county's live pickup code to every clerk and cashier
+    who opened the case (the access log said only "viewed"): with it the documents were
+    handed over at any desk without an ID card. The desk still finds it and hands over."""
+    number, token = ready_case(app, county)
+    view = cases.show_case(app, number)
+    ready = [e for e in view.events if e["type"] == ev.READY_FOR_PICKUP]
+    assert [e["payload"]["pickup_number"] for e in ready] == ["0427"]
+    assert all("token" not in e["payload"] for e in ready)
+    shown = json.dumps(view.to_json(), ensure_ascii=False)
+    assert token not in shown and pt.short_code(token) not in shown
+    assert pickup.handover(app, token).handed_over
 
 
 def test_scan_shows_case_then_handover_once(app: App, county: County) -> None:
