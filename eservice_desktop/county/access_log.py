@@ -1,6 +1,6 @@
 """Who at which office viewed, searched, printed or exported a citizen's cases: the offices'
 access logs as the county keeps them (``county_access_log``, pushed by every office after its
-events, services/access.py), read by case number or by the citizen's ID.
+events, services/access.py), read by case number, by the citizen's ID or by the operator's account.
 
 An office answers for its own log (``eservice-desktop report access``), but a citizen's cases
 may be at several offices, a case routed to another office's pickup desk is viewed there too,
@@ -20,7 +20,13 @@ from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.county.lookup_log import as_utc
-from eservice_desktop.county.store import CountyAccessRow, CountyCaseRow, CountyEventRow, aware
+from eservice_desktop.county.store import (
+    CountyAccessRow,
+    CountyCaseRow,
+    CountyEventRow,
+    OperatorRow,
+    aware,
+)
 from eservice_desktop.domain import events as ev
 
 #: The most records one listing holds, the oldest (it says when more follow).
@@ -53,19 +59,36 @@ def cases_of(s: Session, subject_id: str) -> list[str]:
     return sorted(set(s.scalars(query)))
 
 
+def account_named(s: Session, account: str, office: str | None = None) -> bool:
+    """Whether ``account`` is an operator the county provisions (at ``office``) or is named by
+    an access record there: ``clerk1`` typed for ``clerk01`` is refused, not "no record"."""
+    known = select(OperatorRow.account).where(OperatorRow.account == account)
+    logged = select(CountyAccessRow.access_id).where(CountyAccessRow.operator == account)
+    if office is not None:
+        known = known.where(OperatorRow.office == office)
+        logged = logged.where(CountyAccessRow.office == office)
+    return any(s.scalar(q.limit(1)) is not None for q in (known, logged))
+
+
 def who_accessed(
     s: Session,
     *,
     case_number: str | None = None,
     subject_id: str | None = None,
+    operator: str | None = None,
+    office: str | None = None,
     start: datetime | None = None,
     end: datetime | None = None,
     limit: int = LIMIT,
 ) -> list[AccessSeen]:
     """The records of ``case_number``, or of ``subject_id``'s cases and the searches for it
-    (``subject_id`` in capitals, as typed at a counter it is compared so), ``start`` included,
-    ``end`` excluded, at most ``limit``, oldest first."""
+    (``subject_id`` in capitals, as typed at a counter it is compared so), or every record of
+    the account ``operator`` (its sign-ins and sign-outs with what it viewed: which counter it
+    was signed in at, a replaced counter's too), narrowed to ``office`` when given, ``start``
+    included, ``end`` excluded, at most ``limit``, oldest first."""
     which: list[ColumnElement[bool]] = []
+    if operator is not None:
+        which.append(CountyAccessRow.operator == operator)
     if case_number is not None:
         which.append(CountyAccessRow.case_number == case_number)
     if subject_id is not None:
@@ -79,6 +102,8 @@ def who_accessed(
     if not which:
         return []
     query = select(CountyAccessRow).where(or_(*which))
+    if office is not None:
+        query = query.where(CountyAccessRow.office == office)
     if start is not None:
         query = query.where(CountyAccessRow.at >= as_utc(start))
     if end is not None:

@@ -12,7 +12,7 @@ from sync_helpers import CountyServer, county_cli, enrol, sync_now
 from test_lookups import _case
 
 from eservice_desktop.county.cli import main as county_main
-from eservice_desktop.services import case_queues, cases
+from eservice_desktop.services import case_queues, cases, operators_audit
 from eservice_desktop.services.core import App
 
 
@@ -60,3 +60,46 @@ def test_the_county_says_who_at_which_office_looked_at_a_citizens_cases(
     with pytest.raises(SystemExit) as neither:  # argparse's own refusal, one line too
         county_main(["access", "--db", county.db_url])
     assert neither.value.code == 2 and "--case --subject" in capsys.readouterr().err
+
+
+def test_the_county_lists_what_one_account_did_and_where_it_was_signed_in(
+    county: CountyServer, office: Callable[..., App], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The auditor, told "cash01 at H01-02 viewed the case", asks at which counter cash01 was
+    signed in and what else it looked at: the county keeps every office's sign-ins (a replaced
+    counter's at the county only) and could list them by case or citizen only, so the answer
+    was in its database by hand. ``--operator`` lists an account's records, ``--office`` narrows
+    them; an account the county does not know and no record names is refused."""
+    first, second = office("D03", "01", county.url), office("D03", "02", county.url)
+    enrol(first, county)
+    enrol(second, county)
+    account = first.actor.clerk
+    number = _case(first, [])
+    sync_now(first)
+    sync_now(second)  # the case reaches the other counter
+    with second.transaction() as s:
+        operators_audit.signed_in(second, s, account)
+    cases.show_case(second, number)
+    sync_now(second)
+
+    seen = _access(county, "--operator", account.upper(), "--office", "d03")
+    records = seen["records"]
+    assert isinstance(records, list)
+    # both at the test clock's one moment: listed in the order of their ids
+    assert sorted((r["office"], r["device"], r["action"], r["detail"]) for r in records) == [
+        ("D03", "02", "signin", f"signed-in {account}"),
+        ("D03", "02", "view", ""),
+    ]
+    assert {r["operator"] for r in records} == {account}
+    assert _access(county, "--operator", account, "--to", "2026-01-01")["records"] == []
+    text = county_cli("access", "--db", county.db_url, "--operator", account)
+    assert f"| D03-02 | {account} | 登入登出 | — | signed-in {account}" in text
+
+    for bad in (
+        ["--operator", "nobody01"],  # no such account, no record
+        ["--operator", account, "--office", "H01"],  # none at that office
+        ["--operator", "A123456789"],  # an ID number is no account
+        ["--operator", account, "--office", "office1"],
+    ):
+        assert county_main(["access", "--db", county.db_url, *bad]) == 2, bad
+        assert capsys.readouterr().err.count("\n") == 1
