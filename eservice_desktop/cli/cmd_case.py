@@ -231,6 +231,7 @@ def _warning_text(args: argparse.Namespace, warning: str, result: IntakeResult) 
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    from eservice_desktop.cli.case_history_text import history_lines
     from eservice_desktop.domain.notice_labels import notice_words
     from eservice_desktop.services import lookups, notices
     from eservice_desktop.services.ended_balance import shown_balance
@@ -268,13 +269,15 @@ def cmd_show(args: argparse.Namespace) -> int:
                 *(f"{k}: {shown_value(v, lang)}" for k, v in shown.items() if k not in _NOT_SHOWN),
                 *(f"notice: {notice_words(n, lang)} {shown_value(n['at'])}" for n in sent),
                 *(_lookup_line(args, k) for k in looked),
+                *history_lines(view.events, lang),
             ]
         ),
     )
     return 0
 
 
-#: What ``case show`` leaves out of its text form (the JSON form has them).
+#: What ``case show``'s text form leaves out of its ``key: value`` lines (the JSON form has
+#: them; the events are its ``event:`` lines, cli/case_history_text.py).
 _NOT_SHOWN = ("events", "fields")
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 from PySide6.QtWidgets import QTableWidget, QTableWidgetItem
 
-from eservice_desktop.gui.case_detail_view import EVENT_LABELS, format_moment
+from eservice_desktop.domain.event_labels import EVENT_LABELS
+from eservice_desktop.gui.case_detail_view import format_moment
 from eservice_desktop.gui.timeline import describe
 
 #: (case number, events shown) of the timeline as last filled.

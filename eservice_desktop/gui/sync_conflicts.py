@@ -64,7 +64,8 @@ class ConflictDialog(QDialog):
     def _show(self, conflicts: list[Any]) -> None:
         """One row per refusal: when, the case, what was refused (as the timeline names it,
         not ``case.closed``) and the county's reason."""
-        from eservice_desktop.gui.case_detail_view import EVENT_LABELS, format_moment
+        from eservice_desktop.domain.event_labels import EVENT_LABELS
+        from eservice_desktop.gui.case_detail_view import format_moment
 
         self.list.clear()
         for c in conflicts:

@@ -14,9 +14,9 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.event_labels import EVENT_LABELS
 from eservice_desktop.domain.events import Actor
 from eservice_desktop.gui.case_detail import CaseDetail
-from eservice_desktop.gui.case_detail_view import EVENT_LABELS
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.i18n import install_translators, remove_translators
 from eservice_desktop.services import cases, ingest, online_receipt
