@@ -31,7 +31,7 @@ from eservice_desktop.domain.case import (
 from eservice_desktop.domain.case import FEES_DUE as _FEES_DUE
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.services import restore_guard
+from eservice_desktop.services import pickup_views, restore_guard
 from eservice_desktop.services.approvals import Approval, Granted, append_approved, grant
 from eservice_desktop.services.cases import append
 from eservice_desktop.services.core import App, DbStep, run_here
@@ -187,8 +187,8 @@ def refused_result(
 
 
 def verify(app: App, payload: str) -> PickupResult:
-    """Scan → everything the desk must know before handing over; writes nothing but the count
-    of a wrong short code (the lock-out holds across processes)."""
+    """Scan → everything the desk must know before handing over; writes the view of the case
+    the code names (``pickup_views.record_scan``) and the count of a wrong short code."""
     require(app, Action.HANDOVER)
     refused: PickupResult | None = None
     with app.reading() as s:
@@ -202,17 +202,20 @@ def verify(app: App, payload: str) -> PickupResult:
         if refused.reason == UNKNOWN_SHORT_CODE:
             with app.transaction() as s:
                 record_short_code_failure(app, s)
-        return refused
+        return pickup_views.record_scan(app, refused)
     if view.balance > 0:
-        return fees_due_result(app, c.state, c.via)
-    return PickupResult(
-        ok=True,
-        reason="ok",
-        message_zh=f"條碼有效：案件 {view.case_number}，請核對後交付文件。",
-        message_en=f"Valid code for case {view.case_number}; check and hand over.",
-        case_number=view.case_number,
-        case=view,
-        via=c.via,
+        return pickup_views.record_scan(app, fees_due_result(app, c.state, c.via))
+    return pickup_views.record_scan(
+        app,
+        PickupResult(
+            ok=True,
+            reason="ok",
+            message_zh=f"條碼有效：案件 {view.case_number}，請核對後交付文件。",
+            message_en=f"Valid code for case {view.case_number}; check and hand over.",
+            case_number=view.case_number,
+            case=view,
+            via=c.via,
+        ),
     )
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -23,6 +23,7 @@ from eservice_desktop.domain.ids import mask_id, mask_name
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.services import access
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators import require
 from eservice_desktop.storage import repo
@@ -234,3 +235,31 @@ def also_ready_note(app: App, s: Session, state: CaseState) -> tuple[str, str]:
         f" ID {masked} has {more} ready here ({label} {', '.join(numbers)}): hand"
         f" {'them' if n > 1 else 'it'} over too.",
     )
+
+
+class _Scanned(Protocol):
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def case(self) -> PickupCaseView | None: ...
+
+
+_R = TypeVar("_R", bound=_Scanned)
+
+
+def record_scan(app: App, result: _R) -> _R:
+    """A scanned code that names a case showed the desk that case (the applicant's name, the
+    documents, the fees, whether refused or not): a view in the access log, detail ``pickup
+    code`` and the answer (``ok``, ``already_picked_up``, a superseded code's refusal...). The
+    desk's scans were in no record, so an auditor asked who had presented a citizen's code,
+    an old one forwarded to someone else included, and seen the case found nothing."""
+    if result.case is not None:
+        access.record(
+            app,
+            access.VIEW,
+            case_id=result.case.case_id,
+            case_number=result.case.case_number,
+            detail=f"pickup code {result.reason}",
+        )
+    return result

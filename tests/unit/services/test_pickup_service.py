@@ -15,7 +15,7 @@ from eservice_desktop.demo.seeding import seed_demo
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import cases, pickup, pickup_keys
+from eservice_desktop.services import access, cases, pickup, pickup_keys
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import EventRow
 from eservice_desktop.storage.models_pickup import PickupConsumedRow
@@ -171,6 +171,24 @@ def test_replaced_code_refused(app: App, county: County) -> None:
     older = county.token(case_id=case_id, case_number=number, pickup_number="0001")
     assert pickup.verify(app, older).reason == "case_mismatch"
     assert pickup.verify(app, token).ok
+
+
+def test_each_scan_that_names_a_case_is_a_view_in_the_access_log(app: App, county: County) -> None:
+    """The desk shows the case a code names (the applicant's name, the documents): a scan of
+    an old code forwarded to someone else, and the current one, are in the access log; a code
+    that names no case adds nothing."""
+    number, token = ready_case(app, county, pickup_number="0427")
+    case_id = cases.load_case(app, number).case_id
+    older = county.token(case_id=case_id, case_number=number, pickup_number="0001")
+    assert pickup.verify(app, older).reason == "case_mismatch"
+    assert pickup.verify(app, token).ok
+    assert not pickup.verify(app, "0427-ZZZZ").ok  # a short code that is no case's
+    records = access.report(app, action=access.VIEW)
+    assert [(r.case_number, r.operator, r.device, r.detail) for r in records] == [
+        (number, app.actor.clerk, app.actor.device, "pickup code case_mismatch"),
+        (number, app.actor.clerk, app.actor.device, "pickup code ok"),
+    ]
+    assert all(token not in r.detail and older not in r.detail for r in records)
 
 
 def test_collector_on_behalf_is_validated_and_recorded(app: App, county: County) -> None:

@@ -399,6 +399,7 @@ NOT_GUARDED: dict[str, str] = {
     "pickup_views.case_view": "builds the view verify / handover return",
     "pickup_views.also_ready": "the applicant's other ready cases, in the handover's transaction",
     "pickup_views.also_ready_note": "the handover's words about them, in the same transaction",
+    "pickup_views.record_scan": "the access record of a scan, inside verify (guarded)",
     "pickup_views.office_name": "a catalogue name for the desk's messages",
     "pickup_views.office_named_en": "the same name in English, for the desk's English messages",
     "pickup_checks.check_code": "the checks verify / handover run (both guarded)",
