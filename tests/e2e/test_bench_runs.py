@@ -3,8 +3,8 @@ with an operator signed in. Five of them failed on every machine with "Sign in f
 services ask for one (crypt, receipts, reports, search), and the pickup desk's on the expired
 codes of its cached database, while nothing ran them but the figures' occasional reruns.
 
-Run here at a few hundred cases in a cache of the test's own: the figures mean nothing at that
-size, that every benchmark reaches its figures does."""
+Run here at a few hundred cases (and a few strings typed) in a cache of the test's own: the
+figures mean nothing at that size, that every benchmark reaches its figures does."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SMALL = {
     "ESERVICE_BENCH_CRYPT_CASES": "200",
+    "ESERVICE_BENCH_CRYPT_STRINGS": "2",
     "ESERVICE_BENCH_GUI_CASES": "300",
     "ESERVICE_BENCH_PICKUP_CASES": "300",
     "ESERVICE_BENCH_REPORT_CASES": "300",
