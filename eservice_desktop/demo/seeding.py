@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from eservice_desktop.demo.seed_undo import OwnEvents, last_event, others_wrote
 from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
@@ -198,8 +199,8 @@ def seed_demo(
         )
     # The process's other writers (the sync loop, the access log) wait from the copy to the
     # end: putting the copy back must not wipe what they wrote meanwhile. Another process's
-    # writes are not held off; a seed is for a demo or a test database.
-    with app.write_lock:
+    # writes are not held off: the copy is not put back over its events (``seed_undo``).
+    with app.write_lock, OwnEvents(app.engine) as own:
         snapshot = _snapshot(app)
         if snapshot is None:
             log.warning("demo seed: the database could not be copied, a failure is not undone")
@@ -207,7 +208,7 @@ def seed_demo(
             return _seed(app, cases, seed, days=days, batch=batch, progress=progress)
         except BaseException as failure:
             if snapshot is not None:
-                _restore_or_say(app, snapshot, failure)
+                _undo(app, snapshot, own, failure)
             raise
         finally:
             if snapshot is not None:
@@ -239,6 +240,23 @@ def _snapshot(app: App) -> Any:
     finally:
         raw.close()
     return mem
+
+
+def _undo(app: App, snapshot: Any, own: OwnEvents, failure: BaseException) -> None:
+    """Puts the copy back, unless the seed appended nothing (the failure is said as it is) or
+    another program appended events meanwhile: the copy would erase them (an intake whose
+    case number was printed and sent to the county), so part of the seed stays, and says so."""
+    if own.appended == 0:
+        return
+    try:
+        others = own.others_since(app.engine, last_event(snapshot))
+    except Exception as e:  # the database unreadable now: the copy is put back, as before
+        log.warning("demo seed: the events written meanwhile were not counted: %s", type(e))
+        others = 0
+    if others > 0:
+        log.warning("demo seed failed; not undone over %d events of another program", others)
+        raise others_wrote(others) from failure
+    _restore_or_say(app, snapshot, failure)
 
 
 def _restore_or_say(app: App, snapshot: Any, failure: BaseException) -> None:

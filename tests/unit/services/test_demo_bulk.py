@@ -385,3 +385,82 @@ def test_a_seed_that_cannot_be_undone_says_part_of_it_stayed(
     assert refused.value.code == "demo.not_undone"
     assert "part of the demo data stayed" in refused.value.message("en")
     assert isinstance(refused.value.__cause__, OSError)
+
+
+def test_a_failed_seed_keeps_the_case_another_program_took_in_meanwhile(
+    make_app: Any, settings: Settings
+) -> None:
+    """The counter window or ``case intake`` took a case in while ``demo seed`` ran; the seed
+    then failed (the intake had moved its numbers) and put its copy of the database back,
+    erasing the case whose number the citizen held and the county had been sent; the next
+    intake took the same number. Now the copy is not put back over another program's events:
+    the case stays, and the seed says part of it may have stayed."""
+    from eservice_desktop.demo.seeding import seed_demo
+    from eservice_desktop.domain.errors import DomainError
+
+    app = make_app(settings)
+    other = make_app(settings)  # another program: its own connections to the same file
+    request = IntakeRequest(
+        service_code="HR-TRANSCRIPT",
+        applicant_id="A123456789",
+        applicant_name="王小明",
+        fields={
+            "registered_address": "桃園市",
+            "transcript_kind": "現戶",
+            "record_detail": "省略記事",
+        },
+    )
+    taken: list[str] = []
+
+    def another_program(done: int, total: int) -> None:
+        if done == 40:  # between the seed's first batch and its second
+            taken.append(intake(other, request).case_number)
+
+    with pytest.raises(DomainError) as refused:
+        seed_demo(app, 120, seed=6, batch=40, progress=another_program)
+    assert refused.value.code == "demo.not_undone"
+    assert "another program" in refused.value.message("en")
+    with other.reading() as s:
+        numbers = list(s.scalars(select(CaseRow.case_number)))
+    assert taken[0] in numbers
+    again = intake(other, request).case_number
+    assert again not in taken and len({*numbers, again}) == len(numbers) + 1
+
+
+def test_a_seed_refused_before_it_wrote_anything_leaves_the_other_programs_case(
+    make_app: Any, settings: Settings
+) -> None:
+    """The seed's first batch is refused (another program took a number meanwhile): nothing
+    of the seed to undo, the refusal is said as it is and the other program's case stays."""
+    from eservice_desktop.demo import bulk
+    from eservice_desktop.demo.seeding import seed_demo
+    from eservice_desktop.domain.errors import DomainError
+
+    app = make_app(settings)
+    other = make_app(settings)
+    request = IntakeRequest(
+        service_code="HR-TRANSCRIPT",
+        applicant_id="A123456789",
+        applicant_name="王小明",
+        fields={
+            "registered_address": "桃園市",
+            "transcript_kind": "現戶",
+            "record_detail": "省略記事",
+        },
+    )
+    taken: list[str] = []
+    real_batches = bulk._batches
+
+    def batches(*args: Any, **kwargs: Any) -> Any:
+        for built in real_batches(*args, **kwargs):
+            if not taken:  # numbered, not yet written: another program takes a case in
+                taken.append(intake(other, request).case_number)
+            yield built
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(bulk, "_batches", batches)
+        with pytest.raises(DomainError) as refused:
+            seed_demo(app, 40, seed=6, batch=40)
+    assert refused.value.code == "demo.counters"
+    with other.reading() as s:
+        assert list(s.scalars(select(CaseRow.case_number))) == taken
