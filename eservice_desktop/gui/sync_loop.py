@@ -1,12 +1,18 @@
 """The sync status widget's loop and the thread running it, kept outside the widget, and the
 two steps that prepare it on the database writer (county reference data, then the loop with
-its scheduled backups). Plain Python and threads: nothing here touches a widget."""
+its scheduled backups); what a window without a loop reads of the sync service's rounds, and
+the last sync's time as the bar says it. Plain Python and threads: nothing here touches a
+widget."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
+
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import roc_minute
 
 if TYPE_CHECKING:
     from eservice_desktop.services.core import App
@@ -82,6 +88,18 @@ def read_status(app: App) -> dict[str, Any]:
     return status
 
 
+def follow_others(app: App) -> dict[str, Any]:
+    """Database writer, in a window that runs no loop of its own (the sync service syncs the
+    office, its credential in the service account's keyring and none in the clerk's): the
+    working calendar and the county catalogue another process stored since, as a round of the
+    window's own loop takes them first (``services.sync.run_round``), then the bar's counts."""
+    from eservice_desktop.services import sync
+
+    app.refresh_calendar()
+    sync.refresh_county_reference(app)
+    return read_status(app)
+
+
 def prepare_loop(
     app: App, on_result: Any, progress: tuple[Any, Any], request: int
 ) -> tuple[SyncLoop, int]:
@@ -92,3 +110,17 @@ def prepare_loop(
     loop = sync.start(app, on_result=on_result, progress=progress[0], pull_progress=progress[1])
     loop.round_fn = backup.with_scheduled_backups(app, loop.round_fn)
     return loop, request
+
+
+def last_sync_text(last: str | None, now: datetime, zh: bool) -> str:
+    """When the last sync went well, as the bar says it: its time on the day it was made
+    (Taipei), its day too after that (``115/12/01 09:12``; ``2026-12-01 09:12`` in English).
+    The bar said ``09:12:03`` alone, so an office offline for three days read as synced this
+    morning."""
+    if not last:
+        return "—"
+    at = datetime.fromisoformat(last)
+    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(TAIPEI)
+    if local.date() == now.astimezone(TAIPEI).date():
+        return f"{local:%H:%M:%S}"
+    return roc_minute(local) if zh else f"{local:%Y-%m-%d %H:%M}"

@@ -8,7 +8,9 @@ outcome comes back to the UI thread through a queued Qt signal. Local work
 is up.
 
 The loop starts only on an enrolled device, or in demo mode (where it enrols itself against the
-loopback demo server started by ``make run``); otherwise the widget just shows the counts.
+loopback demo server started by ``make run``). Otherwise the sync service syncs (its credential
+in the service account's keyring) and the widget follows its rounds (``sync_loop.follow_others``,
+docs/gui.md): the window said 尚未連線 all day and took no calendar or fee it stored.
 
 A catch-up of a million changes spans many rounds. Between two of them the bar stays, at the
 standing ``sync status`` reports (``catch_up``: received so far of the total, kept with each
@@ -24,23 +26,30 @@ from __future__ import annotations
 
 import logging
 import os
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_conflicts import ConflictDialog
-from eservice_desktop.gui.sync_loop import LoopKeeper, load_reference, prepare_loop, read_status
+from eservice_desktop.gui.sync_loop import (
+    LoopKeeper,
+    follow_others,
+    last_sync_text,
+    load_reference,
+    prepare_loop,
+    read_status,
+)
 from eservice_desktop.gui.sync_state_label import SyncStateLabel
 
 if TYPE_CHECKING:
     from eservice_desktop.services.sync import SyncLoop
 
-__all__ = ["ConflictDialog", "SyncStatusWidget", "create_status_widget"]
+__all__ = ["ConflictDialog", "SyncStatusWidget", "create_status_widget", "last_sync_text"]
+
+#: How often a window without a loop of its own looks at the sync service's rounds.
+FOLLOW_MS = 10_000
 
 log = logging.getLogger("eservice.gui.sync")
 
@@ -86,6 +95,10 @@ class SyncStatusWidget(QWidget):
         self.destroyed.connect(self._keeper.close)
         self._autostart = autostart
         self._begun = False
+        #: Looks at the rounds of another process while this window runs no loop.
+        self._follow = QTimer(self)
+        self._follow.setInterval(FOLLOW_MS)
+        self._follow.timeout.connect(self._look_at_others)
         self._render()
         if not defer:
             self.start_background()
@@ -155,6 +168,20 @@ class SyncStatusWidget(QWidget):
             )
         if autostart:
             self.start()
+        else:
+            self._follow.start()
+
+    def _look_at_others(self) -> None:
+        if self.loop is None and not self._starting:
+            self.ctx.tasks.run(follow_others, self.ctx.app, on_done=self._on_followed)
+
+    def _on_followed(self, status: dict[str, Any]) -> None:
+        """Another process's good round since the last look is one: the pages read again."""
+        done = status.get("last_success")
+        if self.loop is None and done and done != self.status.get("last_success"):
+            self._on_round(status, "")
+        else:
+            self._on_status(status)
 
     # --- the loop ------------------------------------------------------------------------
 
@@ -163,6 +190,7 @@ class SyncStatusWidget(QWidget):
         runs it on its own thread; ``self.loop`` is set once it runs."""
         if self.loop is not None or self._starting:
             return
+        self._follow.stop()
         self._starting = True
         self._starts += 1
         self.ctx.tasks.run(
@@ -354,20 +382,6 @@ class SyncStatusWidget(QWidget):
         dialog = ConflictDialog(self.ctx, self)
         dialog.exec()
         self.refresh()
-
-
-def last_sync_text(last: str | None, now: datetime, zh: bool) -> str:
-    """When the last sync went well, as the bar says it: its time on the day it was made
-    (Taipei), its day too after that (``115/12/01 09:12``; ``2026-12-01 09:12`` in English).
-    The bar said ``09:12:03`` alone, so an office offline for three days read as synced this
-    morning."""
-    if not last:
-        return "—"
-    at = datetime.fromisoformat(last)
-    local = (at if at.tzinfo else at.replace(tzinfo=UTC)).astimezone(TAIPEI)
-    if local.date() == now.astimezone(TAIPEI).date():
-        return f"{local:%H:%M:%S}"
-    return roc_minute(local) if zh else f"{local:%Y-%m-%d %H:%M}"
 
 
 def create_status_widget(ctx: GuiContext, defer: bool = False) -> QWidget:

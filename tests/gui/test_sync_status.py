@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import sys
 import threading
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
+import pytest
 import shiboken6
 from pytestqt.qtbot import QtBot
 
@@ -14,6 +17,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_status import ConflictDialog, SyncStatusWidget
 from eservice_desktop.services import cases, sync
+from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_sync import SyncConflictRow
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "integration" / "sync"))
@@ -202,3 +206,48 @@ def test_an_over_payment_is_not_closed_with_a_note(sync_ctx: GuiContext, qtbot: 
     assert not dialog.resolve_selected()  # refused at once: the note's question would block here
     assert dialog.refusal.isVisibleTo(dialog) and "尚有 300 元應退還民眾" in dialog.refusal.text()
     assert dialog.list.count() == 1
+
+
+def test_a_window_that_does_not_sync_follows_the_sync_service(
+    ctx: GuiContext,
+    qtbot: QtBot,
+    tmp_path: Path,
+    make_app: Callable[..., App],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The installed office: the sync service syncs (the installer enrolled it, its credential
+    in the service account's keyring), and the window, with none in the clerk's, runs no loop.
+    It said 尚未連線 all day, its 待送 count never went down, no list was read again after the
+    service's rounds, and the typhoon day IT imported was never counted by the window left
+    open: its new cases were due a day early until it was restarted."""
+    from eservice_desktop.gui import sync_status
+    from eservice_desktop.services import calendar
+
+    monkeypatch.setattr(sync_status, "FOLLOW_MS", 100, raising=False)
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    try:
+        app = ctx.app
+        app.settings.county_url = server.url
+        new_case(app)
+        w = SyncStatusWidget(ctx)  # not enrolled here, not a demo: no loop of its own
+        qtbot.addWidget(w)
+        qtbot.waitUntil(lambda: w.status.get("pending") == 2, timeout=10000)
+        assert w.loop is None and "尚未連線" in w.state_label.text()
+        rounds: list[int] = []
+        ctx.sync_round_done.connect(lambda: rounds.append(1))
+
+        service = make_app(app.settings)  # `sync run` over the same data directory
+        enrol(service, server)
+        csv = tmp_path / "typhoon.csv"
+        typhoon = "西元日期,星期,是否放假,備註\n20260310,二,2,颱風停止上班\n"
+        csv.write_text(typhoon, encoding="utf-8")
+        calendar.import_calendar(service, csv)  # IT, or the service's pull
+        sync.run_round(service)
+
+        qtbot.waitUntil(lambda: bool(rounds), timeout=10000)
+        assert w.loop is None and w.status.get("pending") == 0
+        assert "已連線" in w.state_label.text() and "待送 0 筆" in w.counts_label.text()
+        assert not app.calendar.is_working_day(date(2026, 3, 10))
+    finally:
+        server.stop()

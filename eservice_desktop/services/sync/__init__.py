@@ -98,6 +98,7 @@ _WHERE = {
     "verify_receipt": "eservice_desktop.services.sync.receipts",
     "recover_from_county": "eservice_desktop.services.sync.recovery",
     "load_county_reference": "eservice_desktop.services.sync.reference",
+    "refresh_county_reference": "eservice_desktop.services.sync.reference",
     "PULL_PAGE": "eservice_desktop.services.sync.round",
     "PUSH_BATCH": "eservice_desktop.services.sync.round",
     "RoundResult": "eservice_desktop.services.sync.round",
