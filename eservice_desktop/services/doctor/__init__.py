@@ -112,7 +112,10 @@ def run_checks(
     if network:
         makers.append(("county", lambda: check_county(settings, timeout=timeout)))
     makers += [
-        ("enrolment", lambda: check_enrolment(settings, network=network, timeout=timeout)),
+        (
+            "enrolment",
+            lambda: check_enrolment(settings, network=network, timeout=timeout, now=counter_now()),
+        ),
         ("sync_backlog", lambda: check_sync_backlog(settings, now=counter_now)),
         ("keyring", lambda: check_keyring(demo=settings.demo)),
         ("card_readers", check_card_readers),

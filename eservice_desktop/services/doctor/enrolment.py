@@ -4,7 +4,7 @@ keyring and, with the network, taken by the county."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from eservice_desktop.config import Settings
@@ -29,9 +29,10 @@ _RECORD_UNKNOWN = (
 )
 
 
-def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | None]:
-    """What the database records of the enrolment, and the data directory's installation id.
-    Raises :class:`Verdict` when the database that would say it is lost or cannot be read."""
+def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | None, str]:
+    """What the database records of the enrolment, the data directory's installation id and
+    the last good sync round's time (any process's). Raises :class:`Verdict` when the
+    database that would say it is lost or cannot be read."""
     from eservice_desktop.services import backup
     from eservice_desktop.services.database import present
 
@@ -46,7 +47,7 @@ def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | N
                 ),
                 _RECORD_UNKNOWN,
             )
-        return None, None
+        return None, None, ""
     from eservice_desktop.storage import cipher, db
 
     try:
@@ -56,9 +57,16 @@ def _enrolled_record(settings: Settings) -> tuple[dict[str, Any] | None, str | N
             iid = conn.execute(
                 "SELECT value FROM sync_state WHERE name = 'installation_id'"
             ).fetchone()
+            synced = conn.execute(
+                "SELECT value FROM sync_state WHERE name = 'last_success'"
+            ).fetchone()
         finally:
             conn.close()
-        return (json.loads(row[0]) if row else None), (iid[0] if iid and iid[0] else None)
+        return (
+            (json.loads(row[0]) if row else None),
+            (iid[0] if iid and iid[0] else None),
+            (synced[0] if synced and synced[0] else ""),
+        )
     except (cipher.DatabaseError, RuntimeError, ValueError, OSError):  # key, damage
         raise Verdict(
             "warn",
@@ -132,10 +140,40 @@ def _county_takes(settings: Settings, credential: str, key: str, timeout: float)
         return  # unreachable, TLS, a URL it cannot use: the county line says it
 
 
-def _without_credential(settings: Settings, facts: dict[str, Any]) -> Check:
-    """Enrolled, with no credential in the keyring: a failure, but for a demo counter that
-    enrols itself at every start (``services.sync.credentials.enrols_itself``)."""
+def _synced_by_another_account(settings: Settings, synced: str, now: datetime) -> bool:
+    """A good round within ``sync_backlog_warn_h``: the sync service, under its own account
+    (LocalSystem, ``eservice``) with the credential in its own keyring, syncs this database."""
+    try:
+        at = datetime.fromisoformat(synced)
+    except ValueError:
+        return False
+    at = at if at.tzinfo else at.replace(tzinfo=UTC)
+    return timedelta(0) <= now - at <= timedelta(hours=settings.sync_backlog_warn_h)
+
+
+def _without_credential(
+    settings: Settings, facts: dict[str, Any], synced: str, now: datetime
+) -> Check:
+    """Enrolled, with no credential in this account's keyring: a failure, but for a demo
+    counter that enrols itself at every start (``services.sync.credentials.enrols_itself``)
+    and for a window whose sync service, under its own account, syncs: the clerk's
+    shift-start check failed 本機登記 every morning at every installed counter, and sent the
+    clerk to enrol again."""
     from eservice_desktop.services.sync.credentials import enrols_itself
+
+    if _synced_by_another_account(settings, synced, now):
+        zh, en = _when(synced)
+        return _check(
+            "enrolment",
+            _ENROLMENT,
+            "ok",
+            (
+                f"已登記；本帳號金鑰圈中沒有本機憑證，由同步服務以其帳號同步（上次同步成功 {zh}）",
+                "Enrolled; this account's keyring holds no credential: the sync service syncs "
+                f"under its own account (last good sync {en})",
+            ),
+            **facts,
+        )
 
     if enrols_itself(settings):
         return _check(
@@ -183,12 +221,15 @@ def _when(at: str) -> tuple[str, str]:
     return roc_minute(moment), f"{local:%Y-%m-%d %H:%M}"
 
 
-def check_enrolment(settings: Settings, network: bool = False, timeout: float = 3.0) -> Check:
+def check_enrolment(
+    settings: Settings, network: bool = False, timeout: float = 3.0, now: datetime | None = None
+) -> Check:
     """The device is enrolled when the database records it and the keyring holds its credential
-    (and, with ``network``, the county takes that credential)."""
+    (and, with ``network``, the county takes that credential), or another account's sync
+    service syncs it (a good round lately)."""
     legacy = account = f"county:{settings.office_code}-{settings.device_id}"
     try:
-        info, installation = _enrolled_record(settings)
+        info, installation, synced = _enrolled_record(settings)
     except Verdict as v:
         return v.check("enrolment", _ENROLMENT)
     if installation:  # the data directory's own entry (services.sync.keyring_account)
@@ -212,7 +253,7 @@ def check_enrolment(settings: Settings, network: bool = False, timeout: float = 
             **facts,
         )
     if info:
-        return _without_credential(settings, facts)
+        return _without_credential(settings, facts, synced, now or datetime.now(UTC))
     return _check(
         "enrolment",
         _ENROLMENT,

@@ -308,6 +308,30 @@ def test_enrolment_record_without_credential_fails(app: App) -> None:
     assert c.data["credential"] is False
 
 
+def test_a_counter_whose_sync_service_syncs_is_enrolled_for_the_clerk(app: App) -> None:
+    """The installed counter: the sync service syncs under its own account (LocalSystem,
+    ``eservice``), the credential in that account's keyring, none in the clerk's. The window's
+    shift-start check, run as the clerk, failed 本機登記 every morning and told the clerk to
+    enrol again. A good round lately says the service holds it; without one it still fails."""
+    from datetime import UTC, datetime, timedelta
+
+    from eservice_desktop.services import sync
+
+    def last_good_round(at: datetime) -> None:  # what the service's round keeps
+        with app.transaction() as s:
+            sync.set_state(s, "last_success", at.isoformat(), app.now())
+
+    _record_enrolment(app)
+    last_good_round(datetime.now(UTC) - timedelta(minutes=5))
+    c = doctor.check_enrolment(app.settings)
+    assert c.status == "ok", c
+    assert c.data["credential"] is False
+    assert "the sync service syncs under its own account" in c.detail_en
+    assert "由同步服務以其帳號同步" in c.detail_zh
+    last_good_round(datetime.now(UTC) - timedelta(hours=2))
+    assert doctor.check_enrolment(app.settings).status == "fail"
+
+
 @pytest.mark.parametrize("how", ["key missing", "database lost"])
 def test_a_database_that_cannot_say_is_no_reason_to_enrol_again(app: App, how: str) -> None:
     """The enrolment is recorded in the database. With its key gone, or the database lost
