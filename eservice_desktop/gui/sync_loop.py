@@ -92,9 +92,11 @@ def follow_others(app: App) -> dict[str, Any]:
     """Database writer, in a window that runs no loop of its own (the sync service syncs the
     office, its credential in the service account's keyring and none in the clerk's): the
     working calendar and the county catalogue another process stored since, as a round of the
-    window's own loop takes them first (``services.sync.run_round``), then the bar's counts."""
+    window's own loop takes them first (``services.sync.run_round``), the county's clock as the
+    service's last round learned it, then the bar's counts."""
     from eservice_desktop.services import sync
 
+    sync.follow_stored_offset(app)
     app.refresh_calendar()
     sync.refresh_county_reference(app)
     return read_status(app)

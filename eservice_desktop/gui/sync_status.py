@@ -168,8 +168,9 @@ class SyncStatusWidget(QWidget):
             )
         if autostart:
             self.start()
-        else:
+        else:  # the first look at once: the county's clock before the first record
             self._follow.start()
+            self._look_at_others()
 
     def _look_at_others(self) -> None:
         if self.loop is None and not self._starting:

@@ -251,3 +251,31 @@ def test_a_window_that_does_not_sync_follows_the_sync_service(
         assert not app.calendar.is_working_day(date(2026, 3, 10))
     finally:
         server.stop()
+
+
+def test_a_window_that_does_not_sync_dates_its_records_by_the_county_clock(
+    ctx: GuiContext, qtbot: QtBot, make_app: Callable[..., App], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sync service learns the county's clock at each round; the window, running no loop of
+    its own, dated its intakes and receipts by the PC's clock (an hour off here) while the
+    service and every command on the same PC used the county's. It now follows the offset
+    the service's last round stored, and the next one too."""
+    from datetime import timedelta
+
+    from eservice_desktop.gui import sync_status
+
+    monkeypatch.setattr(sync_status, "FOLLOW_MS", 100, raising=False)
+    app = ctx.app
+    pc = app.now()
+    service = make_app(app.settings)  # `sync run`: its round stores what it learned
+    with service.transaction() as s:
+        sync.set_state(s, "clock_offset_s", "3600.000", service.now())
+    w = SyncStatusWidget(ctx)  # not enrolled here: no loop of its own
+    qtbot.addWidget(w)
+    qtbot.waitUntil(lambda: app.now() == pc + timedelta(hours=1), timeout=10000)
+    number = new_case(app)
+    assert cases.show_case(app, number).received_at == (pc + timedelta(hours=1)).isoformat()
+    with service.transaction() as s:
+        sync.set_state(s, "clock_offset_s", "-60.000", service.now())
+    qtbot.waitUntil(lambda: app.now() == pc - timedelta(minutes=1), timeout=10000)
+    assert w.loop is None

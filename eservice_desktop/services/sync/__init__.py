@@ -39,7 +39,11 @@ if TYPE_CHECKING:
     )
     from eservice_desktop.county_link.worker import SyncLoop
     from eservice_desktop.services.sync.attachments import add_attachment, upload_attachments
-    from eservice_desktop.services.sync.clock import base_now, install_clock_correction
+    from eservice_desktop.services.sync.clock import (
+        base_now,
+        follow_stored_offset,
+        install_clock_correction,
+    )
     from eservice_desktop.services.sync.conflicts import (
         ConflictView,
         open_conflicts,
@@ -64,7 +68,10 @@ if TYPE_CHECKING:
         verify_receipt,
     )
     from eservice_desktop.services.sync.recovery import recover_from_county
-    from eservice_desktop.services.sync.reference import load_county_reference
+    from eservice_desktop.services.sync.reference import (
+        load_county_reference,
+        refresh_county_reference,
+    )
     from eservice_desktop.services.sync.round import PULL_PAGE, PUSH_BATCH, RoundResult, sync_round
     from eservice_desktop.services.sync.service import has_pending, make_loop, run_round, start
     from eservice_desktop.services.sync.state import get_state, outbox, pending_count, set_state
@@ -80,6 +87,7 @@ _WHERE = {
     "upload_attachments": "eservice_desktop.services.sync.attachments",
     "base_now": "eservice_desktop.services.sync.clock",
     "install_clock_correction": "eservice_desktop.services.sync.clock",
+    "follow_stored_offset": "eservice_desktop.services.sync.clock",
     "round_failure_message": "eservice_desktop.services.sync.failure_words",
     "named_failure_message": "eservice_desktop.services.sync.failure_words",
     "ConflictView": "eservice_desktop.services.sync.conflicts",
@@ -142,6 +150,7 @@ __all__ = [
     "enrol",
     "ensure_enrolled",
     "error_named",
+    "follow_stored_offset",
     "get_state",
     "has_pending",
     "install_clock_correction",
@@ -155,6 +164,7 @@ __all__ = [
     "pending_count",
     "quarantined",
     "recover_from_county",
+    "refresh_county_reference",
     "resolve_conflict",
     "round_failure_message",
     "run_round",

@@ -36,6 +36,18 @@ def install_clock_correction(app: App) -> None:
     app.clock = corrected
 
 
+def follow_stored_offset(app: App) -> None:
+    """A process that runs no rounds (the counter window while the sync service syncs) follows
+    the county's clock as the last round of any process learned it: such a window dated its
+    intakes, payments and receipts by the PC's clock, the service and every command on the same
+    PC by the county's."""
+    install_clock_correction(app)
+    with app.reading() as s:
+        stored = get_state(s, "clock_offset_s")
+    if stored and float(stored) != app.reference.clock_offset_s:
+        app.swap_reference(clock_offset_s=float(stored))
+
+
 def learn_clock(app: App, t0: datetime, t1: datetime, server_time: datetime) -> float:
     """The offset from a request sent at ``t0`` and answered at ``t1`` (device clock). A county
     time outside the window every stored time must fall in (``values.EARLIEST`` ..
