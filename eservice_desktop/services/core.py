@@ -220,6 +220,15 @@ class App:
         self.reload_calendar()
         return True
 
+    def keep_calendar_current(self, session: Session) -> None:
+        """In a write transaction (``services.ingest``): the working calendar the database
+        holds, read again when another process stored days since, as :meth:`refresh_calendar`
+        does at the window's next round; no other writer can store days before this commits.
+        A case the window wrote meanwhile was due by the calendar it held, on the typhoon day
+        IT had just imported, and never re-dated (the import's re-dating had run before)."""
+        if calendar_stamp.read(session) != self.calendar_stamp:
+            self.reload_calendar()
+
     def close(self) -> None:
         self.engine.dispose()
 

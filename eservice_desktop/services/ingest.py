@@ -192,6 +192,7 @@ def ingest(
         repo.advance_head(heads, event)
         repo.save_heads(session, heads)
     repo.insert_event(session, event, now, origin)
+    app.keep_calendar_current(session)
     due = compute_due(app, new)
     repo.upsert_projection(session, new, due, now, compute_on_time(app, new, due))
     projections.project_side(session, [event], _me(app), first=origin == "local")
@@ -234,6 +235,7 @@ def ingest_many(
     repo.save_heads(session, heads)
     row.insert(rows)  # none: nothing sent
     report.states = _touched(states, report.applied)
+    app.keep_calendar_current(session)
     _project_cases(app, session, report.states, present, now)
     projections.project_side(session, report.applied, me)
     conflict_rows.follow(session, before, report.states, report.applied, me=me, now=now)
