@@ -231,21 +231,20 @@ def count(s: Session) -> int:
 # --- sync -------------------------------------------------------------------------------------
 
 
-def outbox(s: Session, limit: int) -> list[AccessRecord]:
-    """This counter's access records the county has not acknowledged, oldest first. Those of
+def outbox(s: Session, limit: int, skip: Iterable[str] = ()) -> list[AccessRecord]:
+    """This counter's access records the county has not acknowledged, oldest first, but for
+    the actions in ``skip`` (those an older county refused this round). Those of
     another counter (a database once written as two) stay: the county refuses a whole push
     holding one, and this counter's own would never leave (``sync.state.stray_count``)."""
     office, device = db.counter_of(s)
-    rows = s.scalars(
-        select(AccessLogRow)
-        .where(
-            AccessLogRow.acked_at.is_(None),
-            AccessLogRow.office == office,
-            AccessLogRow.device == device,
-        )
-        .order_by(AccessLogRow.seq)
-        .limit(limit)
+    query = select(AccessLogRow).where(
+        AccessLogRow.acked_at.is_(None),
+        AccessLogRow.office == office,
+        AccessLogRow.device == device,
     )
+    if skip := list(skip):
+        query = query.where(AccessLogRow.action.not_in(skip))
+    rows = s.scalars(query.order_by(AccessLogRow.seq).limit(limit))
     return [_row_record(r) for r in rows]
 
 

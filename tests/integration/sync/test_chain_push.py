@@ -214,3 +214,46 @@ def test_access_records_a_county_refuses_wait_and_the_round_goes_on(
     assert sync_now(h01).access == 1
     with h01.reading() as s:
         assert access.outbox(s, 100) == []
+
+
+def test_a_county_older_than_the_sign_ins_still_gets_the_views_after_them(
+    office: Callable[..., App], sqlite_county: CountyServer, proxies: list[FaultProxy]
+) -> None:
+    """An office upgraded before its county logs sign-ins (``signin``) the county cannot read
+    yet and refuses whole in any batch. The records of the actions it does read still reach
+    it: before, the morning's first sign-in held back every view, search and print after it
+    until the county's upgrade, weeks without them in the county's ``access --subject``."""
+    from eservice_desktop.county.store import CountyAccessRow
+    from eservice_desktop.services import access, operators_audit
+
+    h01 = office("H01", "01", sqlite_county.url)
+    enrol(h01, sqlite_county)
+    proxy = FaultProxy(sqlite_county.port)
+    proxies.append(proxy)
+    h01.settings.county_url = proxy.url
+    number = new_case(h01)
+    with h01.transaction() as s:
+        operators_audit.signed_in(h01, s, "tester")
+    cases.show_case(h01, number)
+    cases.search_page(h01, "王小")
+    with h01.transaction() as s:
+        operators_audit.signed_out(h01, s, "tester", "idle")
+    cases.show_case(h01, number)
+    proxy.add("error422", path="/v1/access", times=1000, body=b'"signin"')
+
+    assert sync_now(h01).access == 3
+    stored = _county_rows(sqlite_county, select(CountyAccessRow.action))
+    assert sorted(a for (a,) in stored) == ["search", "view", "view"]
+    with h01.reading() as s:
+        assert [r.action for r in access.outbox(s, 100)] == ["signin", "signin"]
+    cases.show_case(h01, number)  # the next round sends what came since, the sign-ins wait
+    assert sync_now(h01).access == 1
+    with h01.reading() as s:
+        assert [r.action for r in access.outbox(s, 100)] == ["signin", "signin"]
+
+    proxy.rules.clear()  # the county upgraded
+    assert sync_now(h01).access == 2
+    with h01.reading() as s:
+        assert access.outbox(s, 100) == [] and access.first_break(s) is None
+    actions = _county_rows(sqlite_county, select(CountyAccessRow.action))
+    assert sorted(a for (a,) in actions) == ["search", "signin", "signin", "view", "view", "view"]
