@@ -27,9 +27,12 @@ CIPHER_ERROR: type[Exception] = cipher.DriverError
 
 def too_new(error: BaseException) -> DomainError | None:
     """The refusal of a database written by a newer build (``storage.db.DatabaseTooNew``,
-    imported only on this error path), or None for any other error."""
-    from eservice_desktop.storage import db
+    imported only on this error path), or of an upgrade while another program holds the
+    database open (``storage.in_use.DatabaseInUse``), or None for any other error."""
+    from eservice_desktop.storage import db, in_use
 
+    if isinstance(error, in_use.DatabaseInUse):
+        return bilingual("database.in_use", error, "database")
     if not isinstance(error, db.DatabaseTooNew):
         return None
     return bilingual("database.too_new", error, "database")

@@ -26,7 +26,7 @@ from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.config import Settings
-from eservice_desktop.storage import cipher, dbkey, disk_full, revision, upgrade_copy
+from eservice_desktop.storage import cipher, dbkey, disk_full, in_use, revision, upgrade_copy
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -285,9 +285,12 @@ def upgrade(
     One upgrade of a database file at a time (the installer's ``db upgrade``, the window and
     the service opening it): two read the old revision, both backed it up under the one
     name, and one ended with "cannot access …before-REV….sqlite3.partial" (exit 2) while the
-    other upgraded. The next one finds the revision current and does nothing."""
+    other upgraded. The next one finds the revision current and does nothing.
+    An existing database another program holds open (a window of the build before, left
+    running) is not upgraded: ``storage.in_use.DatabaseInUse``."""
     if db_path is None:
         return _upgrade(engine, url, db_path, key, on_start)
+    engine.dispose()  # none of its connections held open while it waits its turn (in_use.py)
     with cipher.file_lock(db_path):
         return _upgrade(engine, url, db_path, key, on_start)
 
@@ -314,6 +317,9 @@ def _upgrade(
             f" / The database (revision {current}) was written by a newer eservice-desktop;"
             " install that version or newer."
         )
+    if current is not None and db_path is not None and db_path.exists():
+        engine.dispose()  # this program's own connections closed: only others' are counted
+        in_use.refuse_if_open_elsewhere(db_path, key)
     if current is not None and on_start is not None:
         on_start()
     backup = None
