@@ -1,6 +1,7 @@
 """The sync status widget's loop and the thread running it, kept outside the widget, and the
 two steps that prepare it on the database writer (county reference data, then the loop with
-its scheduled backups); what a window without a loop reads of the sync service's rounds, and
+its scheduled backups); what a window without a loop reads of the sync service's rounds (and
+how the service's failed round is said), and
 the last sync's time as the bar says it. Plain Python and threads: nothing here touches a
 widget."""
 
@@ -100,6 +101,21 @@ def follow_others(app: App) -> dict[str, Any]:
     app.refresh_calendar()
     sync.refresh_county_reference(app)
     return read_status(app)
+
+
+def service_failure(status: dict[str, Any], zh: bool) -> str:
+    """The sync service's last round as a window without a loop says it: its failure in the
+    clerk's words when its last try came after its last success (the service kept trying and
+    failing: the bar said 已連線, or 尚未連線, all day while the office was offline), else
+    ``""``."""
+    from eservice_desktop.services.sync.failure_words import named_failure_message
+
+    error, tried, done = (status.get(k) for k in ("last_error", "last_attempt", "last_success"))
+    if not error or not tried:
+        return ""
+    if done and datetime.fromisoformat(str(done)) >= datetime.fromisoformat(str(tried)):
+        return ""
+    return named_failure_message(str(error), "zh_TW" if zh else "en")
 
 
 def prepare_loop(

@@ -40,6 +40,7 @@ from eservice_desktop.gui.sync_loop import (
     load_reference,
     prepare_loop,
     read_status,
+    service_failure,
 )
 from eservice_desktop.gui.sync_state_label import SyncStateLabel
 
@@ -99,6 +100,7 @@ class SyncStatusWidget(QWidget):
         self._follow = QTimer(self)
         self._follow.setInterval(FOLLOW_MS)
         self._follow.timeout.connect(self._look_at_others)
+        self._followed: object = None  # the service's last good round as the last look saw it
         self._render()
         if not defer:
             self.start_background()
@@ -177,10 +179,13 @@ class SyncStatusWidget(QWidget):
             self.ctx.tasks.run(follow_others, self.ctx.app, on_done=self._on_followed)
 
     def _on_followed(self, status: dict[str, Any]) -> None:
-        """Another process's good round since the last look is one: the pages read again."""
-        done = status.get("last_success")
-        if self.loop is None and done and done != self.status.get("last_success"):
-            self._on_round(status, "")
+        """Another process's good round since the last look is one: the pages read again; its
+        failed rounds since its last good one are the bar's (○ 離線 and why)."""
+        done, seen = status.get("last_success"), self._followed
+        self._followed = done
+        failed = service_failure(status, self.ctx.is_zh) if self.loop is None else ""
+        if failed or (self.loop is None and done and done != seen):  # (the bar's own reads
+            self._on_round(status, failed)  # take last_success too: not the one to compare)
         else:
             self._on_status(status)
 

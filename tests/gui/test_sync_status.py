@@ -6,13 +6,15 @@ from __future__ import annotations
 import sys
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import shiboken6
 from pytestqt.qtbot import QtBot
 
+from eservice_desktop.county_link.errors import SyncError
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.sync_status import ConflictDialog, SyncStatusWidget
@@ -279,3 +281,48 @@ def test_a_window_that_does_not_sync_dates_its_records_by_the_county_clock(
         sync.set_state(s, "clock_offset_s", "-60.000", service.now())
     qtbot.waitUntil(lambda: app.now() == pc - timedelta(minutes=1), timeout=10000)
     assert w.loop is None
+
+
+def test_a_window_that_does_not_sync_says_the_sync_services_failed_rounds(
+    ctx: GuiContext,
+    qtbot: QtBot,
+    tmp_path: Path,
+    make_app: Callable[..., App],
+    monkeypatch: pytest.MonkeyPatch,
+    *,
+    clock: Any,
+) -> None:
+    """The installed office's window follows the service's rounds; a service that could not
+    reach the county all day left the bar at 已連線 (its last good round) with nothing said,
+    while the clerk's cases waited. The bar says 離線 and why, as a round of its own would,
+    until the service's next good round."""
+    from eservice_desktop.gui import sync_status
+
+    monkeypatch.setattr(sync_status, "FOLLOW_MS", 100, raising=False)
+    server = CountyServer(f"sqlite:///{tmp_path / 'county.sqlite3'}", tmp_path, free_port())
+    server.start_in_thread()
+    try:
+        app = ctx.app
+        app.settings.county_url = server.url
+        w = SyncStatusWidget(ctx)  # not enrolled here, not a demo: no loop of its own
+        qtbot.addWidget(w)
+        qtbot.waitUntil(lambda: "尚未連線" in w.state_label.text(), timeout=10000)
+        service = make_app(app.settings)  # `sync run` over the same data directory
+        enrol(service, server)
+        sync.run_round(service)
+        qtbot.waitUntil(lambda: "已連線" in w.state_label.text(), timeout=10000)
+        assert w.loop is None
+
+        service.settings.county_url = f"http://127.0.0.1:{free_port()}"  # the link is down
+        clock.set(clock.now + timedelta(minutes=5))
+        with pytest.raises(SyncError):
+            sync.run_round(service)
+        qtbot.waitUntil(lambda: "離線" in w.state_label.text(), timeout=10000)
+        assert "無法連線" in w.state_label.text() + w.state_label.toolTip()
+
+        service.settings.county_url = server.url  # back
+        clock.set(clock.now + timedelta(minutes=5))
+        sync.run_round(service)
+        qtbot.waitUntil(lambda: "已連線" in w.state_label.text(), timeout=10000)
+    finally:
+        server.stop()
