@@ -18,6 +18,7 @@ from typing import Any, ClassVar, NoReturn
 from eservice_desktop import __version__
 from eservice_desktop.cli.console import fit_streams, json_text
 from eservice_desktop.cli.help_text import HelpInLanguage
+from eservice_desktop.standard_output import GuardedOutput, guarded_stdout, lost_output
 
 #: Command modules under eservice_desktop.cli, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -145,13 +146,16 @@ def build_parser(modules: Sequence[str] = COMMAND_MODULES) -> argparse.ArgumentP
 
 def main(argv: Sequence[str] | None = None) -> int:
     fit_streams()  # a cp950 console or file: escapes, not a traceback (cli/console.py)
-    args = _parsed(list(sys.argv[1:] if argv is None else argv))
-    if args is None:
-        return 2
     from eservice_desktop.cli.common import REFUSALS
 
-    REFUSALS.clear()  # this call's, not an earlier call's in the same process
-    status = _run(args)
+    # `| head`, `> file` on a full disk (standard_output.py): the help page's too
+    with guarded_stdout() as out:
+        args = _parsed(list(sys.argv[1:] if argv is None else argv))
+        if args is None:
+            return 2
+        REFUSALS.clear()  # this call's, not an earlier call's in the same process
+        status = _run(args)
+    status = _output_lost(args, out, status)
     if status and args.command == "gui":
         from eservice_desktop.cli.cmd_gui import tell_start_failure
         from eservice_desktop.cli.common import lang_of
@@ -159,6 +163,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         if REFUSALS:  # the window did not start: said in a window too (no console on Windows)
             tell_start_failure(REFUSALS[-1], lang_of(args))
     return status
+
+
+def _output_lost(args: argparse.Namespace, out: GuardedOutput, status: int) -> int:
+    """The command's status, or 2 with one line saying so when its answer could not be written
+    to standard output (a full disk under ``> file``): the command itself was carried out, so
+    the line says that, not the full disk's 這次的資料都沒有儲存. A refusal whose JSON could not
+    be written has said its own line already; a reader gone (``| head``) is no error."""
+    from eservice_desktop.cli.common import REFUSALS, say
+    from eservice_desktop.domain.text_values import os_reason
+
+    lost = lost_output(out)
+    if lost is None or REFUSALS:
+        return status
+    log.warning("command %s: its answer was not written (%s)", args.command, type(lost).__name__)
+    zh, en = os_reason(lost)
+    line = say(
+        args,
+        f"結果無法寫到標準輸出（{zh}）；指令本身已執行完成",
+        f"The answer could not be written to standard output ({en}); the command itself was "
+        "carried out",
+    )
+    print(line, file=sys.stderr)
+    return status or 2
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -45,6 +45,8 @@ from eservice_desktop.county.cli_common import (
     unlock_refused,
 )
 from eservice_desktop.county.cli_lang import said
+from eservice_desktop.domain.text_values import os_reason
+from eservice_desktop.standard_output import guarded_stdout, lost_output
 
 
 def cmd_enrol_code(args: argparse.Namespace) -> int:
@@ -332,7 +334,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
     cli_lang.arguments = arguments  # the help page and argparse's refusals are said in it too
     try:
-        return _run(arguments)
+        with guarded_stdout() as out:  # `| head`, `> file` on a full disk: standard_output.py
+            status = _run(arguments)
+        lost = lost_output(out)
+        if lost is None or status:  # a refusal has said its own line
+            return status
+        zh, en = os_reason(lost)
+        print(
+            said(
+                f"結果無法寫到標準輸出（{zh}）；指令本身已執行完成",
+                f"The answer could not be written to standard output ({en}); the command "
+                "itself was carried out",
+            ),
+            file=sys.stderr,
+        )
+        return 2
     finally:
         cli_lang.arguments = ()  # not a later call's in the same process (the tests)
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 import io
 import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from sync_helpers import PY, ROOT, county_env
 
 from eservice_desktop.county import cli as county_cli
 
@@ -69,6 +71,39 @@ def test_output_into_a_closed_pipe_is_no_error(
     finally:
         pipe.close()
     assert code == 0 and err.getvalue() == ""
+
+
+@pytest.mark.parametrize("unbuffered", ["", "1"], ids=["buffered", "unbuffered"])
+def test_an_answer_that_cannot_be_written_is_one_line_in_a_real_process(
+    sqlite_county_db: str, unbuffered: str
+) -> None:
+    """As cron runs it (block-buffered) and as a unit with ``PYTHONUNBUFFERED=1`` does: into a
+    reader gone, exit 0 and nothing said; into a full disk, exit 2 and one line saying the
+    code was issued all the same. Buffered, both exited 120 with Python's two English lines
+    (``Exception ignored in: <_io.TextIOWrapper name='<stdout>'…>``) after the code was made."""
+    env = {k: v for k, v in county_env().items() if not k.startswith("PYTHONUNBUF")}
+    env["ESERVICE_LANG"] = ""
+    if unbuffered:
+        env["PYTHONUNBUFFERED"] = unbuffered
+    argv = [PY, "-m", "eservice_desktop.county.cli", "enrol-code", "--office", "H01", "--json",
+            "--db", sqlite_county_db]  # fmt: skip
+
+    def run(stdout: int) -> tuple[int, str]:
+        p = subprocess.run(argv, stdin=subprocess.DEVNULL, stdout=stdout, stderr=subprocess.PIPE,
+                           env=env, cwd=ROOT, timeout=120)  # fmt: skip
+        return p.returncode, p.stderr.decode("utf-8")
+
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has gone, as `| head -1` goes after its line
+    try:
+        assert run(write_end) == (0, "")
+    finally:
+        os.close(write_end)
+    if Path("/dev/full").exists():
+        with open("/dev/full", "wb") as full:
+            code, err = run(full.fileno())
+        assert code == 2 and err.count("\n") == 1, err
+        assert "磁碟空間已滿" in err and "已執行完成" in err and "Exception" not in err, err
 
 
 def test_targets_list_reads_and_checks_its_filters(
