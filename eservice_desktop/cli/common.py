@@ -334,14 +334,20 @@ def read_secret_line(what: str) -> str:
 #: a PIN 12): a line that never ends (``< /dev/zero``, a file without a line end) was read
 #: until the memory was gone, MemoryError's traceback under a cap.
 STDIN_LINE_MAX = 4096
+#: A byte order mark as Python reads it from UTF-8 standard input (U+FEFF).
+BOM = "\ufeff"
 
 
 def stdin_line(what: str) -> str:
     """One line of standard input as read (line end included, empty at its end), at most
     :data:`STDIN_LINE_MAX` characters. Bytes that are not UTF-8 arrive as lone surrogates
     (Python reads standard input with surrogateescape) and no password or PIN can be made of
-    them, nor of NUL: refused like such an argument."""
-    line = sys.stdin.readline(STDIN_LINE_MAX + 1)
+    them, nor of NUL: refused like such an argument. A UTF-8 byte order mark before it (a file
+    saved as Notepad's "UTF-8 with BOM" or by PowerShell 5's ``Set-Content -Encoding UTF8``,
+    piped with ``type``) is the file's, not the line's: ``operator add`` stored it as the
+    password's first character, which no clerk can type, and ``login`` said 密碼錯誤 and
+    counted the right password towards the lockout."""
+    line = sys.stdin.readline(STDIN_LINE_MAX + 1).removeprefix(BOM)
     if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in line):
         raise DomainError(
             "stdin.undecodable",

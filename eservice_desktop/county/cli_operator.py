@@ -56,8 +56,11 @@ STDIN_LINE_MAX = 4096
 def _password_stdin() -> str:
     """The first line of stdin without its line end; the password rule (the office's) then
     refuses a ``\\r`` left by a CRLF file. Bytes that are not UTF-8 arrive as lone surrogates
-    (stdin reads with surrogateescape): no argon2 hash can be made of them, a traceback before."""
+    (stdin reads with surrogateescape): no argon2 hash can be made of them, a traceback before.
+    A UTF-8 byte order mark before it (Notepad's "UTF-8 with BOM") is the file's, not the
+    password's: it reached the office as a first character no clerk can type."""
     line = sys.stdin.readline(STDIN_LINE_MAX + 1)  # < /dev/zero: read until memory was gone
+    line = line.removeprefix("\ufeff")
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in line):
         raise Refused(
             "標準輸入含有無法辨識的字元（編碼錯誤）",

@@ -87,6 +87,29 @@ def test_a_password_of_the_office_rule_is_taken(
     assert _add(monkeypatch, county_db, "a02", "密碼 counter 99".encode())[0] == 0
 
 
+def test_a_byte_order_mark_before_the_password_is_the_files_not_the_passwords(
+    county_db: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A password file saved as Notepad's "UTF-8 with BOM": the mark reached every PC of the
+    office as the password's first character, which no clerk can type at the window."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.orm import Session
+
+    from eservice_desktop.county import operators
+    from eservice_desktop.county.store import utcnow
+    from eservice_desktop.county.vault import unlock
+
+    assert _add(monkeypatch, county_db, "a01", b"\xef\xbb\xbf" + GOOD.encode() + b"\n")[0] == 0
+    engine = create_engine(county_db)
+    try:
+        with Session(engine) as s, s.begin():
+            box = unlock(s, TEST_SECRET, utcnow())
+        with Session(engine, info={"vault": box}) as s:
+            assert operators.verify(s, "H01", "a01", GOOD) == ("", ["clerk"])
+    finally:
+        engine.dispose()
+
+
 @pytest.mark.parametrize("name", ["王\u200b小明", "\u3164"], ids=["zero-width-space", "filler"])
 def test_a_display_name_that_hides_what_it_is_is_refused_at_the_county(
     county_db: str, monkeypatch: pytest.MonkeyPatch, name: str

@@ -273,6 +273,24 @@ def test_a_password_line_ended_by_windows_signs_in(cli: Cli) -> None:
     assert code == 0, data
 
 
+def test_a_password_file_with_a_byte_order_mark_signs_in(cli: Cli) -> None:
+    """A password file saved as Notepad's "UTF-8 with BOM" and piped with ``type``: the mark
+    was read as the password's first character, so ``operator add`` stored a password no
+    clerk can type at the window and ``login`` said 密碼錯誤, one step nearer the lockout."""
+    bom = "\ufeff"
+    assert cli("login", "boss", "--password-stdin", stdin=bom + ADMIN_PW + "\r\n")[0] == 0
+    code, _, err = cli(
+        "operator", "add", "clerk09", "--name", "王小華", "--roles", "clerk",
+        "--password-stdin", stdin=f"{bom}clerk password 9\r\n",
+    )  # fmt: skip
+    assert code == 0, err
+    typed = "clerk password 9"  # as typed at the window
+    code, data, err = cli("login", "clerk09", "--password-stdin", "--json", stdin=typed)
+    assert code == 0 and data["account"] == "clerk09", (data, err)
+    code, data, err = cli("login", "clerk07", "--password-stdin", "--json", stdin=bom + CLERK_PW)
+    assert code == 0 and data["account"] == "clerk07", (data, err)
+
+
 def test_no_password_on_stdin_is_bad_input_not_a_wrong_password(
     cli: Cli, monkeypatch: pytest.MonkeyPatch
 ) -> None:
