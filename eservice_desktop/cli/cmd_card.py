@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 from eservice_desktop.cli.common import (
@@ -147,11 +148,25 @@ def cmd_read(args: argparse.Namespace) -> int:
 
 
 def _read_pin(args: argparse.Namespace) -> str:
+    """The PIN from standard input (``--pin-stdin``), else typed at the terminal. Without a
+    terminal (cron, the Task Scheduler, a script's pipe) none is asked for: getpass then
+    warned that the PIN would be echoed, read it from the script's input and ended in an
+    EOFError traceback (exit 1), or, with a terminal left to the session, waited there."""
     if args.pin_stdin:  # one bounded line, as a password is read
         return stdin_line("PIN").rstrip("\r\n")
+    if not (sys.stdin is not None and sys.stdin.isatty()):
+        raise DomainError(
+            "pin.stdin",
+            "沒有終端機可輸入 PIN 碼：請以 --pin-stdin 由標準輸入提供",
+            "No terminal to type the PIN at: give it on standard input with --pin-stdin",
+            "pin",
+        )
     import getpass
 
-    return getpass.getpass("PIN: ")
+    try:
+        return getpass.getpass("PIN: ")
+    except EOFError:  # Ctrl+D at the prompt: no PIN (cmd_verify says so)
+        return ""
 
 
 def _applicant(args: argparse.Namespace) -> Any:

@@ -38,3 +38,26 @@ def test_bad_holder_exits_2_before_the_card(
     assert "482913" not in out + err
     code, _, err = run_main(["--lang", "en", *argv], env, stdin="482913\n")
     assert code == 2 and err.strip()
+
+
+def test_no_pin_and_no_terminal_is_one_line_not_a_prompt(tmp_path: Path) -> None:
+    """``card verify`` without ``--pin-stdin`` from cron or the Task Scheduler (a real process
+    with no terminal at all): getpass warned that the PIN would be echoed, printed ``PIN: ``
+    and ended in an EOFError traceback, exit 1; given input, it took the script's first line
+    as the PIN. Now one line naming ``--pin-stdin``, exit 2, before the card is asked."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
+    env |= {"ESERVICE_DATA_DIR": str(tmp_path / "office"), "ESERVICE_DEMO": "1"}
+    for lang, said in (([], "--pin-stdin"), (["--lang", "en"], "No terminal")):
+        p = subprocess.run(
+            [sys.executable, "-m", "eservice_desktop", *lang, "card", "verify", "--json"],
+            input="482913\n", capture_output=True, text=True, env=env, timeout=120,
+            start_new_session=True,  # no controlling terminal, as a scheduled task has
+        )  # fmt: skip
+        assert p.returncode == 2, p.stderr
+        assert json.loads(p.stdout)["error"] == "pin.stdin"
+        assert p.stderr.count("\n") == 1 and said in p.stderr, p.stderr
+        assert "PIN: " not in p.stderr and "Traceback" not in p.stderr, p.stderr
