@@ -121,6 +121,20 @@ _OFFLINE_REASONS: dict[str, tuple[str, str]] = {
     "ConnectTimeout": ("連線逾時", "connection timed out"),
     "ReadTimeout": ("等候回應逾時", "no answer in time"),
     "Timeout": ("逾時", "timed out"),
+    "NameResolution": (
+        "找不到縣府伺服器的主機名稱（DNS）",
+        "the county server's host name does not resolve (DNS)",
+    ),
+    "ChunkedEncodingError": ("回應傳送到一半連線中斷", "the connection broke off mid-answer"),
+    "ContentDecodingError": ("回應內容不完整或已損毀", "the answer arrived cut short or damaged"),
+    "the county answered too slowly": (
+        "縣府伺服器回應太慢，已中斷",
+        "the county server answered too slowly; cut off",
+    ),
+    "the sync round ran out of time": (
+        "本輪同步時間已到，下一輪接續",
+        "the sync round ran out of time; the next one goes on",
+    ),
 }
 
 

@@ -103,6 +103,28 @@ ROUND_DEADLINE_S = 600.0
 MAX_RESPONSE = 64 * 1024 * 1024
 
 
+#: What an Offline says when a deadline cut the county off (errors.py words them for the clerk).
+SLOW = "the county answered too slowly"
+ROUND_OVER = "the sync round ran out of time"
+
+
+def offline_name(e: requests.RequestException) -> str:
+    """The transport failure as errors.py names it: requests' exception name, but for the
+    failures requests wraps in a ConnectionError of another meaning: a host name DNS does not
+    resolve (``NameResolution``), and an answer that stopped coming after its headers
+    (``ReadTimeout``; requests raises ConnectionError while it reads a body). Both read
+    "connection refused or network down" to the clerk, which sent IT to the wrong place."""
+    from urllib3.exceptions import NameResolutionError, ReadTimeoutError
+
+    if isinstance(e, requests.ConnectionError) and not isinstance(e, requests.Timeout):
+        cause = e.args[0] if e.args else None
+        if isinstance(cause, ReadTimeoutError):
+            return "ReadTimeout"
+        if isinstance(getattr(cause, "reason", None), NameResolutionError):
+            return "NameResolution"
+    return type(e).__name__
+
+
 class _Sockets:
     """The sockets this client's connections opened, so a watchdog can cut a request that
     outlives its deadline (a per-read timeout alone lets a server drip one byte every few
@@ -232,12 +254,10 @@ class CountyTransport:
             )
         except requests.exceptions.SSLError as e:
             if expired.is_set():
-                raise Offline("the county answered too slowly") from e
+                raise Offline(SLOW) from e
             raise ConfigError(f"TLS verification failed: {type(e).__name__}") from e
         except requests.RequestException as e:
-            raise Offline(
-                "the county answered too slowly" if expired.is_set() else type(e).__name__
-            ) from e
+            raise Offline(SLOW if expired.is_set() else offline_name(e)) from e
         finally:
             watchdog.cancel()
         if r.status_code in (401, 403):
@@ -273,7 +293,7 @@ class CountyTransport:
         ends = now + self.deadline_s
         if self.round_ends is not None:
             if now >= self.round_ends:
-                raise Offline("the sync round ran out of time")
+                raise Offline(ROUND_OVER)
             ends = min(ends, self.round_ends)
         return ends
 
@@ -311,7 +331,7 @@ class CountyTransport:
         finally:
             r.close()
         if expired.is_set():
-            raise Offline("the county answered too slowly")
+            raise Offline(SLOW)
         return r
 
     def _json(self, r: requests.Response, model: type[M]) -> M:

@@ -9,8 +9,12 @@ request whose body holds these bytes, as an older county refuses an event type),
 (forward, hold the answer for ``seconds``), ``duplicate`` (deliver the request twice to the
 server, return the second answer), ``hook`` (call a function, e.g. kill the server, then
 forward), ``hook_after_send`` (send the request, call the function, e.g. kill the server
-while it works on it, then read what comes back). Requests are forwarded on fresh upstream
-connections with ``Connection: close``.
+while it works on it, then read what comes back), ``cut`` (forward, so the county commits,
+then send the first half of its answer and close: a line that drops mid-answer), ``stall``
+(forward, send the answer's headers only and hold the connection ``seconds``), ``answer``
+(reply ``raw`` without forwarding: what a network's captive portal, login redirect or proxy
+answers in the county's stead). Requests are forwarded on fresh upstream connections with
+``Connection: close``.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ class Rule:
     seconds: float = 0.0
     hook: Callable[[], None] | None = None
     body: bytes = b""  # substring of the request's body; b"" = any body
+    raw: bytes = b""  # the reply of an ``answer`` fault
 
 
 @dataclass
@@ -65,9 +70,10 @@ class FaultProxy:
         hook: Callable[[], None] | None = None,
         *,
         body: bytes = b"",
+        raw: bytes = b"",
     ) -> None:
         with self._lock:
-            self.rules.append(Rule(fault, path, times, seconds, hook, body))
+            self.rules.append(Rule(fault, path, times, seconds, hook, body, raw))
 
     def wait_idle(self, timeout: float = 30.0) -> None:
         """Returns when no request is being served (forwarded, answered, reset or dropped):
@@ -156,6 +162,19 @@ class FaultProxy:
         conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
         conn.close()
 
+    def _part(self, conn: socket.socket, answer: bytes, rule: Rule) -> None:
+        """``cut``: half the answer, then the connection closed; ``stall``: its headers, then
+        nothing for ``rule.seconds`` (or until the proxy closes)."""
+        head, _, body = answer.partition(b"\r\n\r\n")
+        if rule.fault == "cut":
+            conn.sendall(head + b"\r\n\r\n" + body[: len(body) // 2])
+        else:
+            conn.sendall(head + b"\r\n\r\n")
+            ends = time.monotonic() + rule.seconds
+            while not self._stop and time.monotonic() < ends:
+                time.sleep(0.05)
+        conn.close()
+
     def _serve(self, conn: socket.socket) -> None:
         try:
             request = self._read_request(conn)
@@ -178,6 +197,10 @@ class FaultProxy:
                 )
                 conn.close()
                 return
+            if fault == "answer" and rule:
+                conn.sendall(rule.raw)
+                conn.close()
+                return
             if fault == "hook" and rule and rule.hook:
                 rule.hook()
             try:
@@ -193,6 +216,9 @@ class FaultProxy:
                 return
             if fault == "delay" and rule:
                 time.sleep(rule.seconds)
+            if fault in {"cut", "stall"} and rule:
+                self._part(conn, answer, rule)
+                return
             conn.sendall(answer)
             conn.close()
         except OSError:
