@@ -223,9 +223,34 @@ class CountyTransport:
         params: dict[str, Any] | None = None,
         encoded: bytes | None = None,
     ) -> requests.Response:
+        """One request (:meth:`_exchange`): 401/403 and 5xx are raised as their errors; other
+        answers are the caller's to read."""
+        r = self._exchange(method, path, body=body, raw=raw, params=params, encoded=encoded)
+        if r.status_code in (401, 403):
+            raise AuthError(f"{r.status_code} from county", r.status_code)
+        if r.status_code >= 500:
+            raise ServerError(f"{r.status_code} from county", r.status_code, _words(r))
+        return r
+
+    def probe(self, path: str) -> requests.Response:
+        """``GET path`` as sync would send it (no ambient proxy, the pinned CA, the request's
+        deadline), its answer whatever the status: doctor's look at ``/health``. Asked with
+        requests' defaults, a county answering a byte a second held doctor six minutes (a
+        per-read timeout never fires) and an ambient proxy sync does not use answered it."""
+        return self._exchange("GET", path)
+
+    def _exchange(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Any = None,
+        raw: bytes | None = None,
+        params: dict[str, Any] | None = None,
+        encoded: bytes | None = None,
+    ) -> requests.Response:
         """One request within its own deadline and the round's: a watchdog cuts the sockets
-        when it passes (a county that trickles bytes cannot hold the round). 401/403 and 5xx
-        are raised as their errors; other answers are the caller's to read."""
+        when it passes (a county that trickles bytes cannot hold the round)."""
         data, headers = self._payload(body, raw, encoded)
         now = time.monotonic()
         ends = self._ends(now)
@@ -260,10 +285,6 @@ class CountyTransport:
             raise Offline(SLOW if expired.is_set() else offline_name(e)) from e
         finally:
             watchdog.cancel()
-        if r.status_code in (401, 403):
-            raise AuthError(f"{r.status_code} from county", r.status_code)
-        if r.status_code >= 500:
-            raise ServerError(f"{r.status_code} from county", r.status_code, _words(r))
         return r
 
     def _payload(

@@ -112,24 +112,46 @@ def _certificate_days(
     return days_left
 
 
+#: How long doctor waits for the county's whole health answer (connect, headers, body).
+HEALTH_DEADLINE_S = 10.0
+
+
 def _health(
     settings: Settings, host: str, port: int, timeout: float
 ) -> tuple[int, dict[str, Any] | None]:
-    """The HTTP status of ``/v1/health`` and its JSON object (None when the body is none)."""
-    import requests
+    """The HTTP status of ``/v1/health`` and its JSON object (None when the body is none),
+    asked over the link sync uses (county_link's transport: no ambient proxy, the pinned CA)
+    within HEALTH_DEADLINE_S."""
+    from eservice_desktop.county_link.client import ConfigError, CountyTransport, SyncError
+    from eservice_desktop.county_link.errors import config_reason
+    from eservice_desktop.county_link.transport import SLOW
 
     try:
-        r = requests.get(
-            settings.county_url.rstrip("/") + "/v1/health",
-            timeout=timeout,
-            verify=settings.county_ca_file or True,
+        link = CountyTransport(
+            settings.county_url,
+            ca_file=settings.county_ca_file,
+            timeout=(timeout, timeout),
+            deadline_s=HEALTH_DEADLINE_S,
         )
-    except requests.RequestException as e:
+        try:
+            r = link.probe("/health")
+        finally:
+            link.close()
+    except ConfigError as e:
+        zh, en = config_reason(e)
+        raise Verdict(
+            "fail",
+            (f"{host}:{port} 無法使用：{zh}", f"{host}:{port} cannot be used: {en}"),
+            ("請依上述原因修正設定", "Correct the setting named above"),
+        ) from None
+    except SyncError as e:
+        if str(e) == SLOW:
+            raise _too_slow(host, port) from None
         raise Verdict(
             "fail",
             (
-                f"{host}:{port} 可連線但 HTTP 失敗（{type(e).__name__}）",
-                f"{host}:{port} accepts connections but HTTP fails ({type(e).__name__})",
+                f"{host}:{port} 可連線但 HTTP 失敗：{e.message()}",
+                f"{host}:{port} accepts connections but HTTP fails: {e.message('en')}",
             ),
             _firewall(host, port),
         ) from None
@@ -138,6 +160,24 @@ def _health(
     except ValueError:  # HTML, an empty body, bytes that are no JSON
         body = None
     return r.status_code, body if isinstance(body, dict) else None
+
+
+def _too_slow(host: str, port: int) -> Verdict:
+    """A county whose health answer took longer than HEALTH_DEADLINE_S: every sync round
+    then ends cut off as well."""
+    return Verdict(
+        "fail",
+        (
+            f"{host}:{port} 可連線，但縣府伺服器 {HEALTH_DEADLINE_S:.0f} 秒內未答完健康檢查",
+            f"{host}:{port} accepts connections, but the county server did not finish its "
+            f"health answer within {HEALTH_DEADLINE_S:.0f} s",
+        ),
+        (
+            "檢查本所與縣府之間的網路（代理伺服器、限速設備）；若網路正常，請通知縣府資訊人員",
+            "Check the network between the office and the county (a proxy, a bandwidth "
+            "limiter); if it is sound, tell the county's IT",
+        ),
+    )
 
 
 _BASE_URL_FIX = (

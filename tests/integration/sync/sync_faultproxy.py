@@ -11,7 +11,8 @@ server, return the second answer), ``hook`` (call a function, e.g. kill the serv
 forward), ``hook_after_send`` (send the request, call the function, e.g. kill the server
 while it works on it, then read what comes back), ``cut`` (forward, so the county commits,
 then send the first half of its answer and close: a line that drops mid-answer), ``stall``
-(forward, send the answer's headers only and hold the connection ``seconds``), ``answer``
+(forward, send the answer's headers only and hold the connection ``seconds``), ``drip``
+(forward, then send the answer a byte every ``seconds``: a throttled line), ``answer``
 (reply ``raw`` without forwarding: what a network's captive portal, login redirect or proxy
 answers in the county's stead). Requests are forwarded on fresh upstream connections with
 ``Connection: close``.
@@ -164,9 +165,16 @@ class FaultProxy:
 
     def _part(self, conn: socket.socket, answer: bytes, rule: Rule) -> None:
         """``cut``: half the answer, then the connection closed; ``stall``: its headers, then
-        nothing for ``rule.seconds`` (or until the proxy closes)."""
+        nothing for ``rule.seconds`` (or until the proxy closes); ``drip``: a byte every
+        ``rule.seconds`` until the client hangs up."""
         head, _, body = answer.partition(b"\r\n\r\n")
-        if rule.fault == "cut":
+        if rule.fault == "drip":
+            for byte in answer:
+                if self._stop:
+                    break
+                conn.sendall(bytes([byte]))
+                time.sleep(rule.seconds)
+        elif rule.fault == "cut":
             conn.sendall(head + b"\r\n\r\n" + body[: len(body) // 2])
         else:
             conn.sendall(head + b"\r\n\r\n")
@@ -216,7 +224,7 @@ class FaultProxy:
                 return
             if fault == "delay" and rule:
                 time.sleep(rule.seconds)
-            if fault in {"cut", "stall"} and rule:
+            if fault in {"cut", "stall", "drip"} and rule:
                 self._part(conn, answer, rule)
                 return
             conn.sendall(answer)
