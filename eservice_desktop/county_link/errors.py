@@ -109,6 +109,10 @@ _STATUS_REASONS: dict[int, tuple[str, str]] = {
     401: ("本機尚未登記", "device not enrolled"),
     403: ("本機憑證已被縣府撤銷", "device credential revoked"),
     404: ("縣府伺服器沒有這項服務", "not found on the county server"),
+    407: (
+        "本所網路的代理伺服器要求登入，同步無法送出；請洽資訊人員",
+        "the office network's proxy server asks for a sign-in; call IT",
+    ),
     409: ("縣府伺服器拒絕此要求", "refused by the county server"),
     413: ("資料太大", "too large"),
     429: ("縣府伺服器忙碌中", "county server busy"),
@@ -175,7 +179,18 @@ _SERVER_REASONS: dict[str, tuple[str, str]] = {
         "縣府傳回的附件上傳位置不合理",
         "it sent an impossible attachment upload position",
     ),
+    "a web page": (
+        "收到的是網頁而非縣府的回應，可能是網路登入頁；請洽資訊人員",
+        "a web page came back instead of the county's answer, perhaps a network sign-in page; "
+        "call IT",
+    ),
 }
+
+#: A redirect (3xx): no county route answers one (zh-TW, English).
+_REDIRECTED = (
+    "網路將連線轉到其他網址，可能是網路登入頁；請洽資訊人員",
+    "the network sent the request elsewhere, perhaps to a network sign-in page; call IT",
+)
 
 
 #: What a :class:`CountyOlder` round says (zh-TW, English).
@@ -200,6 +215,15 @@ def config_reason(error: ConfigError) -> tuple[str, str]:
     return what or ("縣府網址或憑證", "county URL or certificate")
 
 
+def _status_reason(status: int) -> tuple[str, str]:
+    """Why an answer of ``status`` failed the round, in (zh-TW, English)."""
+    if status >= 500 and status not in _STATUS_REASONS:
+        return ("縣府伺服器發生錯誤", "county server error")
+    if 300 <= status < 400:
+        return _REDIRECTED
+    return _STATUS_REASONS.get(status, ("縣府伺服器拒絕此要求", "request refused"))
+
+
 def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
     """A failed round as a clerk reads it, in the clerk's language, never an exception name:
     e.g. "Cannot reach the county server (HTTP 401: device not enrolled)"."""
@@ -222,10 +246,7 @@ def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
             f"The county server refused the request (HTTP {status}: {error.message_en})",
         )
     if isinstance(error, (AuthError, ServerError, RequestRefused)) and status is not None:
-        if status >= 500 and status not in _STATUS_REASONS:
-            reason = ("縣府伺服器發生錯誤", "county server error")
-        else:
-            reason = _STATUS_REASONS.get(status, ("縣府伺服器拒絕此要求", "request refused"))
+        reason = _status_reason(status)
         return say(
             f"無法與縣府伺服器同步（HTTP {status}：{reason[0]}）",
             f"Cannot reach the county server (HTTP {status}: {reason[1]})",

@@ -226,6 +226,9 @@ class CountyTransport:
         """One request (:meth:`_exchange`): 401/403 and 5xx are raised as their errors; other
         answers are the caller's to read."""
         r = self._exchange(method, path, body=body, raw=raw, params=params, encoded=encoded)
+        if 300 <= r.status_code < 400 or r.status_code == 407:
+            # no county route redirects or asks for a proxy's sign-in: the network answered
+            raise RequestRefused(f"{r.status_code} from the network", r.status_code)
         if r.status_code in (401, 403):
             raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:
@@ -339,6 +342,9 @@ class CountyTransport:
             headers=headers,
             timeout=(self.timeout[0], read_s),
             stream=True,
+            # never followed: a captive portal's or a proxy's redirect took a push, its body
+            # resent on a 307, to a sign-in page past the URL and TLS checks of check_url
+            allow_redirects=False,
         )
         try:
             body = bytearray()
@@ -361,6 +367,8 @@ class CountyTransport:
         try:
             return model.model_validate_json(r.content)
         except ValidationError as e:
+            if r.headers.get("Content-Type", "").lower().startswith("text/html"):
+                raise ServerError("a web page, not the county's answer") from e
             raise ServerError("unreadable answer from county") from e
 
 
