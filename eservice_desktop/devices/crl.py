@@ -16,9 +16,11 @@ A list is usable until its ``nextUpdate``; after that the status of a certificat
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
+import socket
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -36,6 +38,12 @@ log = logging.getLogger("eservice.crl")
 
 CRL_DIR = "crl"
 DOWNLOAD_TIMEOUT_S = 60.0
+#: The whole download of one list (connect, headers, body): the MOICA CRL (~20 MB) takes a few
+#: minutes on a slow office line; a mirror or a proxy dripping bytes is cut off after this (a
+#: per-read timeout alone never fires), as long as the window's check interval, so the
+#: window's downloads never pile up on its I/O threads (three: printing and the pickup desk's
+#: county look-ups queued behind them).
+DOWNLOAD_DEADLINE_S = 900.0
 MAX_CRL_BYTES = 200 * 1024 * 1024
 
 
@@ -198,10 +206,40 @@ def is_revoked(data_dir: Path, info: CrlInfo, serial: int) -> bool:
 
 
 def download(url: str, timeout: float = DOWNLOAD_TIMEOUT_S) -> bytes:
-    """Fetches one list over HTTP(S); size-capped so a broken mirror cannot fill the disk."""
+    """Fetches one list over HTTP(S) within DOWNLOAD_DEADLINE_S; size-capped so a broken mirror
+    cannot fill the disk. A watchdog shuts the connection's socket when the deadline passes
+    (``CrlRejected("too_slow")``)."""
     import requests
 
-    with requests.get(url, timeout=timeout, stream=True) as resp:
+    session, sockets = _watched_session()
+    expired = threading.Event()
+
+    def cut() -> None:
+        expired.set()
+        for sock in sockets:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+
+    watchdog = threading.Timer(DOWNLOAD_DEADLINE_S, cut)
+    watchdog.daemon = True
+    watchdog.start()
+    try:
+        return _fetch(session, url, timeout, expired)
+    except requests.RequestException as e:
+        if expired.is_set():
+            raise _too_slow() from e
+        raise
+    finally:
+        watchdog.cancel()
+        session.close()
+
+
+def _too_slow() -> CrlRejected:
+    return CrlRejected("too_slow", f"CRL download took over {DOWNLOAD_DEADLINE_S:.0f} s")
+
+
+def _fetch(session: Any, url: str, timeout: float, expired: threading.Event) -> bytes:
+    with session.get(url, timeout=timeout, stream=True) as resp:
         resp.raise_for_status()
         chunks: list[bytes] = []
         size = 0
@@ -210,7 +248,45 @@ def download(url: str, timeout: float = DOWNLOAD_TIMEOUT_S) -> bytes:
             if size > MAX_CRL_BYTES:
                 raise CrlRejected("too_large", "CRL larger than the configured maximum")
             chunks.append(chunk)
+    if expired.is_set():  # cut short: what arrived is no whole list
+        raise _too_slow()
     return b"".join(chunks)
+
+
+def _watched_session() -> tuple[Any, list[socket.socket]]:
+    """A requests session whose connections list their sockets, for the watchdog to cut."""
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.connection import HTTPConnection, HTTPSConnection
+    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
+
+    sockets: list[socket.socket] = []
+
+    class Conn(HTTPConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class TLSConn(HTTPSConnection):
+        def connect(self) -> None:
+            super().connect()
+            sockets.append(self.sock)
+
+    class Pool(HTTPConnectionPool):
+        ConnectionCls = Conn
+
+    class TLSPool(HTTPSConnectionPool):
+        ConnectionCls = TLSConn
+
+    class Adapter(HTTPAdapter):
+        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+            super().init_poolmanager(*args, **kwargs)
+            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
+
+    session = requests.Session()
+    session.mount("http://", Adapter())
+    session.mount("https://", Adapter())
+    return session, sockets
 
 
 def prune(data_dir: Path, keep: set[str]) -> None:
