@@ -129,6 +129,10 @@ _OFFLINE_REASONS: dict[str, tuple[str, str]] = {
         "找不到縣府伺服器的主機名稱（DNS）",
         "the county server's host name does not resolve (DNS)",
     ),
+    "TLSCut": (
+        "建立安全連線（TLS）時連線中斷",
+        "the connection broke off during the secure (TLS) handshake",
+    ),
     "ChunkedEncodingError": ("回應傳送到一半連線中斷", "the connection broke off mid-answer"),
     "ContentDecodingError": ("回應內容不完整或已損毀", "the answer arrived cut short or damaged"),
     "the county answered too slowly": (
@@ -160,6 +164,10 @@ _CONFIG_REASONS: dict[str, tuple[str, str]] = {
     "county CA file missing": (
         "找不到或無法讀取縣府 CA 憑證檔（county_ca_file）",
         "the county CA file (county_ca_file) is missing or unreadable",
+    ),
+    "TLS handshake failed": (
+        "縣府網址的連接埠未提供安全連線（TLS），請確認網址與連接埠",
+        "nothing at the county URL's port speaks TLS; check the URL and the port",
     ),
     "TLS verification failed": (
         "縣府伺服器憑證未通過驗證（county_ca_file 不是簽發它的 CA，或本機時鐘錯誤）",

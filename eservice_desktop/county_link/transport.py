@@ -32,6 +32,12 @@ from eservice_desktop.county_link.errors import (
     ServerError,
 )
 from eservice_desktop.county_link.protocol import PREFIX, ErrorBody
+from eservice_desktop.county_link.transport_failures import (
+    ROUND_OVER,
+    SLOW,
+    offline_name,
+    tls_failure,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -101,28 +107,6 @@ REQUEST_DEADLINE_S = 120.0
 ROUND_DEADLINE_S = 600.0
 #: The largest answer the client reads (a pull page of MAX_PULL_PAGE changes fits easily).
 MAX_RESPONSE = 64 * 1024 * 1024
-
-
-#: What an Offline says when a deadline cut the county off (errors.py words them for the clerk).
-SLOW = "the county answered too slowly"
-ROUND_OVER = "the sync round ran out of time"
-
-
-def offline_name(e: requests.RequestException) -> str:
-    """The transport failure as errors.py names it: requests' exception name, but for the
-    failures requests wraps in a ConnectionError of another meaning: a host name DNS does not
-    resolve (``NameResolution``), and an answer that stopped coming after its headers
-    (``ReadTimeout``; requests raises ConnectionError while it reads a body). Both read
-    "connection refused or network down" to the clerk, which sent IT to the wrong place."""
-    from urllib3.exceptions import NameResolutionError, ReadTimeoutError
-
-    if isinstance(e, requests.ConnectionError) and not isinstance(e, requests.Timeout):
-        cause = e.args[0] if e.args else None
-        if isinstance(cause, ReadTimeoutError):
-            return "ReadTimeout"
-        if isinstance(getattr(cause, "reason", None), NameResolutionError):
-            return "NameResolution"
-    return type(e).__name__
 
 
 class _Sockets:
@@ -283,7 +267,7 @@ class CountyTransport:
         except requests.exceptions.SSLError as e:
             if expired.is_set():
                 raise Offline(SLOW) from e
-            raise ConfigError(f"TLS verification failed: {type(e).__name__}") from e
+            raise tls_failure(e) from e
         except requests.RequestException as e:
             raise Offline(SLOW if expired.is_set() else offline_name(e)) from e
         finally:

@@ -124,7 +124,7 @@ def _health(
     within HEALTH_DEADLINE_S."""
     from eservice_desktop.county_link.client import ConfigError, CountyTransport, SyncError
     from eservice_desktop.county_link.errors import config_reason
-    from eservice_desktop.county_link.transport import SLOW
+    from eservice_desktop.county_link.transport_failures import SLOW
 
     try:
         link = CountyTransport(

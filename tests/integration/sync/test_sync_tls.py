@@ -17,7 +17,7 @@ from cryptography.x509.oid import NameOID
 from sync_helpers import TEST_SECRET, listening_socket, wait_http
 
 from eservice_desktop.county.asgi import create_app
-from eservice_desktop.county_link.client import ConfigError, CountyClient
+from eservice_desktop.county_link.client import ConfigError, CountyClient, Offline, SyncError
 
 
 def _ca(name: str) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
@@ -166,3 +166,69 @@ def test_answers_over_tls_tell_browsers_to_keep_to_https(
         assert r.status_code in (200, 404), path
         assert r.headers["strict-transport-security"] == "max-age=31536000", path
         assert r.headers["cache-control"] == "no-store"
+
+
+class _Door:
+    """A TCP port that, once the client's hello arrives, closes (a line or a firewall dropping
+    the connection mid-handshake) or answers plain HTTP (no TLS on that port)."""
+
+    def __init__(self, answer: bytes) -> None:
+        self.answer = answer
+        self.sock, self.port = listening_socket()
+        self.sock.listen(8)
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                try:
+                    conn.recv(4096)
+                    conn.sendall(self.answer)
+                except OSError:
+                    pass
+
+
+@pytest.mark.parametrize(
+    ("answer", "error", "en", "zh"),
+    [
+        (
+            b"",
+            Offline,
+            "Cannot reach the county server (the connection broke off during the secure "
+            "(TLS) handshake)",
+            "無法連線縣府伺服器（建立安全連線（TLS）時連線中斷）",
+        ),
+        (
+            b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n",
+            ConfigError,
+            "The sync settings are wrong (nothing at the county URL's port speaks TLS; check "
+            "the URL and the port); call IT",
+            "同步設定不正確（縣府網址的連接埠未提供安全連線（TLS），請確認網址與連接埠），請洽資訊人員",
+        ),
+    ],
+    ids=["dropped-mid-handshake", "no-tls-there"],
+)
+def test_a_handshake_that_fails_on_the_way_is_not_said_a_certificate(
+    tls_county: tuple[str, Path, Path], answer: bytes, error: type, en: str, zh: str
+) -> None:
+    """A connection dropped during the TLS handshake (a flapping line) was a ConfigError,
+    "the certificate does not verify … call IT", and waited a minute or more before the next
+    round; it is Offline, retried as any dropped line. Plain HTTP on the port said the same
+    of a certificate that was never sent."""
+    _url, county_ca, _other = tls_county
+    door = _Door(answer)
+    client = CountyClient(f"https://127.0.0.1:{door.port}", ca_file=str(county_ca))
+    try:
+        with pytest.raises(SyncError) as failed:
+            client.health()
+    finally:
+        client.close()
+        door.sock.close()
+    assert type(failed.value) is error
+    assert failed.value.message("en") == en
+    assert failed.value.message() == zh
+    assert failed.value.transient is (error is Offline)
