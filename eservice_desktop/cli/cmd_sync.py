@@ -201,17 +201,18 @@ def cmd_once(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     from eservice_desktop.services import sync
+    from eservice_desktop.services.sync.failure_words import LAST_ERROR_WORDS, last_error_message
 
     app = open_from(args)
     try:
         data = sync.status(app)
+        with app.reading() as s:
+            words = sync.get_state(s, LAST_ERROR_WORDS)
     finally:
         app.close()
     shown = dict(data)
     if data.get("last_error"):  # in words, never the kind's name (OperationalError)
-        from eservice_desktop.services.sync.failure_words import named_failure_message
-
-        shown["last_error"] = named_failure_message(str(data["last_error"]), lang_of(args))
+        shown["last_error"] = last_error_message(str(data["last_error"]), words, lang_of(args))
     from eservice_desktop.cli.sync_status_text import status_text
 
     lang = lang_of(args)

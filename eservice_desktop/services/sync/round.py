@@ -159,6 +159,7 @@ def _round(
         set_state(s, "last_success", now.isoformat(), now)
         set_state(s, "clock_offset_s", f"{result.clock_offset_s:.3f}", now)
         set_state(s, "last_error", "", now)
+        set_state(s, "last_error_words", "", now)
         result.pending = pending_count(s)
     return result
 

@@ -16,6 +16,7 @@ from eservice_desktop.services.machine_errors import environment_error
 from eservice_desktop.services.sync import state
 from eservice_desktop.services.sync.clock import install_clock_correction
 from eservice_desktop.services.sync.credentials import demo_enrol, ensure_enrolled, make_client
+from eservice_desktop.services.sync.failure_words import LAST_ERROR_WORDS, failure_words
 from eservice_desktop.services.sync.reference import (
     load_county_reference,
     refresh_county_reference,
@@ -57,7 +58,9 @@ def run_round(
     except Exception as e:
         said = environment_error(e)  # this PC failed it: kept by its code, said again by it
         with app.transaction() as s:
-            state.set_state(s, "last_error", said.code if said else type(e).__name__, app.now())
+            now = app.now()
+            state.set_state(s, "last_error", said.code if said else type(e).__name__, now)
+            state.set_state(s, LAST_ERROR_WORDS, failure_words(e), now)
         raise
 
 

@@ -18,6 +18,7 @@ from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "integration" / "sync"))
+from sync_faultproxy import FaultProxy
 from sync_helpers import CountyServer, free_port
 
 
@@ -71,7 +72,7 @@ def test_sync_once_refused_by_the_county(
     # what sync status says afterwards: the same kind of sentence, not the class name
     code, out, _ = _run(settings, capsys, "--lang", lang, "sync", "status")
     assert "AuthError" not in out
-    assert ("device not enrolled" if lang == "en" else "本機未登記") in out
+    assert expected in out  # as the round said it
     text = out
     code, out, _ = _run(settings, capsys, "sync", "status", "--json")
     assert json.loads(out)["last_error"] == "AuthError"  # the JSON keeps the stable name
@@ -246,3 +247,51 @@ def test_sync_status_in_english_writes_its_numbers_and_answers_as_english_does()
         "已存登記憑證：否",
         "與縣府時鐘差（秒）：-0.033",
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        (
+            "en",
+            "last_error: Cannot reach the county server (HTTP 407: the office network's proxy "
+            "server asks for a sign-in; call IT)",
+        ),
+        (
+            "zh_TW",
+            "上次錯誤：無法與縣府伺服器同步（HTTP 407：本所網路的代理伺服器要求登入，"
+            "同步無法送出；請洽資訊人員）",
+        ),
+    ],
+)
+def test_sync_status_says_the_last_failure_as_the_round_did(
+    settings: Settings,
+    county: CountyServer,
+    capsys: pytest.CaptureFixture[str],
+    lang: str,
+    expected: str,
+) -> None:
+    """IT's ``sync status`` said a failed round by its kind's name alone: the office's proxy
+    asking for a sign-in read 縣府伺服器拒絕此要求 (the county had refused nothing), a county
+    cut off as too slow 網路無法連線, while the round and the window had said what happened."""
+    proxy = FaultProxy(county.port)
+    try:
+        proxy.add(
+            "answer",
+            times=50,
+            raw=b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n"
+            b"Proxy-Authenticate: Basic\r\nConnection: close\r\n\r\n",
+        )
+        Settings(data_dir=settings.data_dir, county_url=proxy.url).save()
+        code, _, _ = _run(settings, capsys, "--lang", lang, "sync", "once")
+        assert code == 1
+        code, out, _ = _run(settings, capsys, "--lang", lang, "sync", "status")
+        assert expected in out.splitlines()
+        code, out, _ = _run(settings, capsys, "sync", "status", "--json")
+        assert json.loads(out)["last_error"] == "RequestRefused"  # the stable name kept
+        proxy.rules.clear()  # the network lets sync through: the county answers 401 now
+        _run(settings, capsys, "--lang", lang, "sync", "once")
+        code, out, _ = _run(settings, capsys, "--lang", lang, "sync", "status")
+        assert "HTTP 407" not in out and "HTTP 401" in out
+    finally:
+        proxy.close()
