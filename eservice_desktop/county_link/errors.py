@@ -187,6 +187,10 @@ _SERVER_REASONS: dict[str, tuple[str, str]] = {
         "縣府傳回的附件上傳位置不合理",
         "it sent an impossible attachment upload position",
     ),
+    "answer from county too large": (
+        "回應超過 64 MiB 上限，未讀完",
+        "its answer passed the 64 MiB limit; not read",
+    ),
     "a web page": (
         "收到的是網頁而非縣府的回應，可能是網路登入頁；請洽資訊人員",
         "a web page came back instead of the county's answer, perhaps a network sign-in page; "

@@ -15,6 +15,7 @@ import pytest
 from sync_faultproxy import FaultProxy
 from sync_helpers import CountyServer, enrol, local_event_ids, new_case, pending, sync_now
 
+from eservice_desktop.county_link import transport
 from eservice_desktop.county_link.client import CountyClient, Offline, RequestRefused, ServerError
 from eservice_desktop.services import sync
 from eservice_desktop.services.core import App
@@ -233,4 +234,30 @@ def test_a_sign_in_page_answering_200_is_said_a_web_page(
     assert e.value.message("en") == (
         "Cannot sync with the county server (a web page came back instead of the county's "
         "answer, perhaps a network sign-in page; call IT)"
+    )
+
+
+def test_an_answer_past_the_size_limit_is_said_so(
+    sqlite_county: CountyServer, proxies: list[FaultProxy], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A proxy or a county streaming without end is cut at MAX_RESPONSE: said 回應無法辨識 /
+    "unreadable answer", as if it had sent something else."""
+    monkeypatch.setattr(transport, "MAX_RESPONSE", 100_000)
+    proxy = FaultProxy(sqlite_county.port)
+    proxies.append(proxy)
+    body = b" " * 300_000
+    proxy.add(
+        "answer",
+        path="/v1/status",
+        raw=b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+        + body,
+    )
+    client = CountyClient(proxy.url, credential="x", timeout=(2.0, 10.0))
+    with pytest.raises(ServerError) as e:
+        client.status()
+    client.close()
+    assert e.value.message() == "無法與縣府伺服器同步（回應超過 64 MiB 上限，未讀完）"
+    assert e.value.message("en") == (
+        "Cannot sync with the county server (its answer passed the 64 MiB limit; not read)"
     )
