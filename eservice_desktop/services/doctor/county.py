@@ -204,6 +204,8 @@ def _answered(status: int, body: dict[str, Any] | None, days_left: int | None) -
                 "the county's IT",
             ),
         )
+    if status == 407 or 300 <= status < 400:
+        raise _network_in_the_way(status)
     if status != 200:
         raise Verdict(
             "warn",
@@ -232,6 +234,24 @@ def _answered(status: int, body: dict[str, Any] | None, days_left: int | None) -
             ),
             ("通知縣府更新伺服器憑證", "Ask the county to renew the server certificate"),
         )
+
+
+def _network_in_the_way(status: int) -> Verdict:
+    """A redirect or a proxy's sign-in (407) answering in the county's stead: every sync round
+    fails on it too (the link follows no redirect). It read "not an eservice county server?"
+    and sent IT to correct county_url."""
+    from eservice_desktop.county_link.client import RequestRefused, sync_error_message
+
+    said = RequestRefused("", status)
+    return Verdict(
+        "fail",
+        (sync_error_message(said), sync_error_message(said, "en")),
+        (
+            "請網路管理人員讓本機不經登入頁或代理伺服器驗證即可連線縣府網址",
+            "Have the network's administrators let this PC reach the county URL without a "
+            "sign-in page or a proxy sign-in",
+        ),
+    )
 
 
 def _county_refusal(body: dict[str, Any]) -> bool:

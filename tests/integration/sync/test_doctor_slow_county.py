@@ -82,3 +82,37 @@ def test_doctor_asks_the_county_as_sync_does_not_through_an_ambient_proxy(
     settings = Settings(data_dir=tmp_path, county_url=sqlite_county.url)
     c = doctor.check_county(settings)
     assert c.status == "ok", c
+
+
+@pytest.mark.parametrize(
+    ("reply", "en"),
+    [
+        (
+            b"HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:9/login\r\n",
+            "(HTTP 302: the network sent the request elsewhere, perhaps to a network sign-in "
+            "page; call IT)",
+        ),
+        (
+            b"HTTP/1.1 407 Proxy Authentication Required\r\nProxy-Authenticate: Basic\r\n",
+            "(HTTP 407: the office network's proxy server asks for a sign-in; call IT)",
+        ),
+    ],
+    ids=["redirect", "proxy-sign-in"],
+)
+def test_a_network_answering_in_the_countys_stead_is_said_so(
+    sqlite_county: CountyServer,
+    proxies: list[FaultProxy],
+    tmp_path: Path,
+    reply: bytes,
+    en: str,
+) -> None:
+    """A captive portal's redirect or the office proxy's 407 read "The server answered HTTP 407
+    (not an eservice county server?)" and sent IT to correct county_url, which was right."""
+    proxy = FaultProxy(sqlite_county.port)
+    proxies.append(proxy)
+    proxy.add("answer", raw=reply + b"Content-Length: 0\r\nConnection: close\r\n\r\n")
+    settings = Settings(data_dir=tmp_path, county_url=proxy.url)
+    c = doctor.check_county(settings)
+    assert c.status == "fail", c
+    assert c.detail_en.endswith(en)
+    assert "county_url" not in c.fix_en and "登入頁" in c.fix_zh
