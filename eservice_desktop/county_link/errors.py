@@ -10,6 +10,9 @@ class SyncError(Exception):
     status the county answered, when it answered. :meth:`message` is what a clerk reads."""
 
     transient = True
+    #: Seconds the county asked to be left alone for (``Retry-After`` of a 503 or a 429), or
+    #: None: the sync loop waits at least that long before its next round.
+    retry_after: float | None = None
 
     def __init__(self, detail: str = "", status: int | None = None) -> None:
         super().__init__(detail)
@@ -89,6 +92,8 @@ class WrongOffice(RequestRefused):
 
 class RateLimited(RequestRefused):
     """429: too many attempts; ``retry_after`` seconds (as the county said) to wait."""
+
+    retry_after: int  # always a number here: 60 when the county gave none
 
     def __init__(self, retry_after: str, status: int = 429) -> None:
         super().__init__(f"too many attempts, retry after {retry_after or '?'} s", status)
@@ -234,6 +239,13 @@ def _status_reason(status: int) -> tuple[str, str]:
     if 300 <= status < 400:
         return _REDIRECTED
     return _STATUS_REASONS.get(status, ("縣府伺服器拒絕此要求", "request refused"))
+
+
+def retry_after_s(header: str | None) -> float | None:
+    """A ``Retry-After`` of delay-seconds (what the county and most proxies send), or None; an
+    HTTP date or a value that is no number is none (the back-off applies)."""
+    value = (header or "").strip()
+    return float(value) if value.isdigit() else None
 
 
 def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:

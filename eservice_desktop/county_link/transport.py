@@ -30,6 +30,7 @@ from eservice_desktop.county_link.errors import (
     Offline,
     RequestRefused,
     ServerError,
+    retry_after_s,
 )
 from eservice_desktop.county_link.protocol import PREFIX, ErrorBody
 from eservice_desktop.county_link.transport_failures import (
@@ -216,7 +217,9 @@ class CountyTransport:
         if r.status_code in (401, 403):
             raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:
-            raise ServerError(f"{r.status_code} from county", r.status_code, _words(r))
+            error = ServerError(f"{r.status_code} from county", r.status_code, _words(r))
+            error.retry_after = retry_after_s(r.headers.get("Retry-After"))
+            raise error
         return r
 
     def probe(self, path: str) -> requests.Response:
@@ -357,8 +360,11 @@ class CountyTransport:
 
 
 def refusal(r: requests.Response) -> RequestRefused:
-    """A 4xx answer as the error the caller raises, with the county's reason when it gave one."""
-    return RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code, _words(r))
+    """A 4xx answer as the error the caller raises, with the county's reason when it gave one
+    (and the wait a 429 asked for)."""
+    error = RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code, _words(r))
+    error.retry_after = retry_after_s(r.headers.get("Retry-After"))
+    return error
 
 
 def _words(r: requests.Response) -> tuple[str, str, str] | None:

@@ -89,9 +89,11 @@ class SyncLoop:
             result = self.round_fn()
         except SyncError as e:
             delay = self.backoff.next_delay()
-            log.warning("sync round failed (%s: %s); retry in %.1f s", type(e).__name__, e, delay)
             if not e.transient:
                 delay = max(delay, 60.0)
+            if e.retry_after is not None:  # the county's own word: never sooner, at most the cap
+                delay = max(delay, min(e.retry_after, self.backoff.cap))
+            log.warning("sync round failed (%s: %s); retry in %.1f s", type(e).__name__, e, delay)
             self._report(None, e)
             return delay
         except Exception as e:  # a bug must not kill the service: report it and retry later

@@ -219,3 +219,26 @@ def test_many_rounds_with_random_faults(
     assert {c.case_number for c in cases.queue(h01, "all")} >= set(numbers)
     assert sync.status(h02)["pulled_events"] == 2 * len(numbers)  # received + fee assessed
     _ = time
+
+
+@pytest.mark.parametrize("status", [b"503 Service Unavailable", b"429 Too Many Requests"])
+def test_the_loop_waits_as_long_as_the_county_asked(
+    county: CountyServer, office: Callable[..., App], proxies: list[FaultProxy], status: bytes
+) -> None:
+    """A county (or the office's proxy) overloaded answers 503 or 429 with Retry-After: the
+    loop came back after its back-off (a second or so after a 503, a minute after a 429 that
+    asked for two), every office of the county at once, at the county that had asked them to
+    wait. The next round is no sooner than asked (at most the back-off's cap)."""
+    from eservice_desktop.county_link.worker import SyncLoop
+
+    app = office()
+    enrol(app, county)
+    new_case(app)
+    proxy = FaultProxy(county.port)
+    proxies.append(proxy)
+    answer = b"HTTP/1.1 " + status + b"\r\nRetry-After: 120\r\nContent-Length: 0\r\n"
+    proxy.add("answer", path="/v1/events", raw=answer + b"Connection: close\r\n\r\n")
+    loop = SyncLoop(lambda: round_via(app, proxy))
+    delay = loop.run_once()
+    assert 120 <= delay <= loop.backoff.cap, delay
+    assert loop.run_once() == loop.interval  # the county answers again: the outbox goes
