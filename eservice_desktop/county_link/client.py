@@ -202,7 +202,13 @@ class CountyClient(CountyTransport):
             return None
         if r.status_code >= 400:
             raise RequestRefused(str(r.status_code), r.status_code)
-        return dict(r.json())
+        try:
+            data = r.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):  # a list or a page in its place: no case to read
+            raise ServerError("unreadable answer from county")
+        return data
 
     def lookup(self, req: LookupRequest) -> dict[str, Any]:
         """``POST /v1/lookups``: the county's signed result (verified by the caller);

@@ -242,3 +242,26 @@ def test_the_loop_waits_as_long_as_the_county_asked(
     delay = loop.run_once()
     assert 120 <= delay <= loop.backoff.cap, delay
     assert loop.run_once() == loop.interval  # the county answers again: the outbox goes
+
+
+@pytest.mark.parametrize("body", [b"[1, 2]", b'"case"', b"null"])
+def test_a_case_answered_as_no_object_is_an_unreadable_answer(
+    county: CountyServer, office: Callable[..., App], proxies: list[FaultProxy], body: bytes
+) -> None:
+    """The pickup desk's look-up of a case not yet synced read the county's answer as a dict
+    whatever it was: a 200 whose JSON was a list (a proxy, a county bug) raised TypeError in
+    the desk's look-up, which said nothing the clerk could act on. It is an unreadable answer,
+    said as the county's (the desk's offline message)."""
+    app = office()
+    enrol(app, county)
+    proxy = FaultProxy(county.port)
+    proxies.append(proxy)
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n"
+    answer = head + b"Content-Length: %d\r\n\r\n" % len(body) + body
+    proxy.add("answer", path="/v1/cases/", raw=answer)
+    client = via(app, proxy)
+    try:
+        with pytest.raises(ServerError):
+            client.case("6f1c2a8e-0d8b-4c55-9a57-7b1d3d1e2f00")
+    finally:
+        client.close()
