@@ -54,19 +54,22 @@ def verify_token(
     now: datetime,
     office: str,
     office_name: Callable[[str], str] = lambda code: code,
+    office_name_en: Callable[[str], str] = lambda code: code,
     accept_demo: bool = False,
     format_date: Callable[[datetime], str] = lambda t: t.date().isoformat(),
 ) -> PickupClaims:
     """Checks a code offline, in the order that tells a clerk the most useful thing first.
 
     Form, then key, then signature; only a signed token's claims are believed, then key
-    lifetime, expiry and office. Never raises anything but :class:`PickupRefused`."""
+    lifetime, expiry and office. Never raises anything but :class:`PickupRefused`.
+    ``office_name`` and ``office_name_en`` name another office in each language's message."""
     raw = token_bytes(text)
     key = _signing_key(raw[1:5].hex(), keys, accept_demo=accept_demo)
     _check_signature(raw, key, verify)
     claims = parse_claims(raw)
     _check_key_lifetime(claims, key, now, format_date)
-    _check_expiry_and_office(claims, now, office, office_name, format_date)
+    names = (office_name, office_name_en)
+    _check_expiry_and_office(claims, now, office, names, format_date)
     return claims
 
 
@@ -134,7 +137,7 @@ def _check_expiry_and_office(
     claims: PickupClaims,
     now: datetime,
     office: str,
-    office_name: Callable[[str], str],
+    names: tuple[Callable[[str], str], Callable[[str], str]],
     format_date: Callable[[datetime], str],
 ) -> None:
     if now >= claims.expires_at:
@@ -146,9 +149,10 @@ def _check_expiry_and_office(
             {"expires_at": utc_text(claims.expires_at), "case_number": claims.case_number},
         )
     if claims.office != office:
+        zh, en = (name(claims.office) for name in names)
         raise PickupRefused(
             WRONG_OFFICE,
-            f"此條碼限於「{office_name(claims.office)}」領件，請民眾前往該所領取。",
-            f"This code is for pickup at {claims.office} ({office_name(claims.office)}), not here.",
+            f"此條碼限於「{zh}」領件，請民眾前往該所領取。",
+            f"This code is for pickup at {en}, not here.",
             {"office": claims.office, "case_number": claims.case_number},
         )

@@ -36,7 +36,12 @@ from eservice_desktop.services.pickup_keys import (
     county_keys,
 )
 from eservice_desktop.services.pickup_short_code import token_for_short_code
-from eservice_desktop.services.pickup_views import office_name, roc_date, roc_datetime
+from eservice_desktop.services.pickup_views import (
+    office_name,
+    office_named_en,
+    roc_date,
+    roc_datetime,
+)
 from eservice_desktop.storage import repo
 
 NOT_SYNCED = "not_synced"
@@ -102,6 +107,7 @@ def _read_code(app: App, session: Session, payload: str) -> tuple[str, pt.Pickup
         now=app.now(),
         office=app.settings.office_code,
         office_name=lambda code: office_name(app, code),
+        office_name_en=lambda code: office_named_en(app, code),
         accept_demo=app.settings.demo,
         format_date=roc_date,
     )
@@ -131,7 +137,7 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
         raise _refuse(
             pt.WRONG_OFFICE,
             f"此案件已改為於「{office_name(app, state.pickup_office)}」領件，請民眾前往該所。",
-            f"This case is now to be collected at {state.pickup_office}.",
+            f"This case is now to be collected at {office_named_en(app, state.pickup_office)}.",
             {"office": state.pickup_office, "case_number": state.case_number},
         )
     if state.pickup_number and state.pickup_number != claims.pickup_number:
@@ -146,13 +152,14 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
 def already_refusal(app: App, state: CaseState) -> pt.PickupRefused:
     at = state.picked_up_at
     where = office_name(app, state.picked_up_office) if state.picked_up_office else ""
+    where_en = office_named_en(app, state.picked_up_office) if state.picked_up_office else ""
     when_zh = roc_datetime(at) if at else "（時間不明）"
     when_en = at.astimezone(TAIPEI).strftime("%Y-%m-%d %H:%M") if at else "(unknown time)"
     return _refuse(
         ALREADY_PICKED_UP,
         f"案件 {state.case_number} 的文件已於 {when_zh} 在{where}第 {state.picked_up_device} 號"
         "櫃檯領取，不可重複交付。如有疑義請洽主管。",
-        f"Case {state.case_number} was already collected on {when_en} at {state.picked_up_office}"
+        f"Case {state.case_number} was already collected on {when_en} at {where_en}"
         f" desk {state.picked_up_device}. Do not hand over again.",
         {
             "case_number": state.case_number,

@@ -82,3 +82,24 @@ def test_a_handover_on_the_id_card_is_pushed_and_reaches_the_filing_office(
     sync_now(h01)
     assert cases.load_case(h01, number).lifecycle == "picked_up"
     assert pickup.verify(h02, token).reason == "already_picked_up"
+
+
+def test_a_desk_names_the_other_office_in_english_by_its_english_name(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """A code for H02 scanned at H01, and a case H02 handed over scanned again there and at
+    H01, name the other office in the English messages by its English name and code: they said
+    "pickup at H02 (桃園市中壢戶政事務所)" and "collected … at H02 desk 01", a Chinese name or a
+    bare code the English-reading clerk could not send the citizen to."""
+    h01, h02, _number, token = _ready_at_h02(office, sqlite_county)
+    zhongli = "Zhongli Household Registration Office, Taoyuan City (H02)"
+    elsewhere = pickup.verify(h01, token)
+    assert elsewhere.reason == "wrong_office"
+    assert elsewhere.message_en == f"This code is for pickup at {zhongli}, not here."
+    assert "「桃園市中壢戶政事務所」" in elsewhere.message_zh
+    sync_now(h02)
+    assert pickup.handover(h02, token).handed_over
+    again = pickup.verify(h02, token)
+    assert again.reason == "already_picked_up"
+    assert f"at {zhongli} desk 01." in again.message_en
+    assert "在桃園市中壢戶政事務所第 01 號櫃檯" in again.message_zh
