@@ -290,9 +290,10 @@ def _fold_cancelled(s: CaseState, p: pl.Cancelled, e: ev.Event) -> CaseState:
 
 
 def _fold_ready(s: CaseState, p: pl.ReadyForPickup, e: ev.Event) -> CaseState:
+    """Picked up stays picked up: a new code crossing an offline handover (docs/pickup.md)."""
     return replace(
         s,
-        lifecycle=READY,
+        lifecycle=PICKED_UP if s.lifecycle == PICKED_UP else READY,
         ready_at=e.at,
         pickup_office=str(_or(p.office, s.pickup_office)),
         pickup_number=str(_or(p.pickup_number, "")),
