@@ -2,8 +2,7 @@
 
 A plain fold by event type (``_FOLDS``): it also accepts events from other offices that the
 county has already checked and ordered, and types it does not know only bump the counters.
-Everything public is importable from ``domain.case``.
-"""
+Everything public is importable from ``domain.case``."""
 
 from __future__ import annotations
 
@@ -371,11 +370,11 @@ def _track_payment_wait(s: CaseState, at: datetime) -> None:
         s.__dict__.update(pauses=pauses, payment_wait_since=None)
 
 
-#: Events whose refusal by the county means the act did not happen, once its note is in the
-#: stream: a void or refund (another counter voided the receipt first), a fee assessment
-#: (another desk handed the documents over first) count on no drawer and in no balance here.
+#: Events the county's refusal undoes once its note is in the stream: a void, refund or fee
+#: assessment counts on no drawer and in no balance here (another counter was first), nor does
+#: a close made offline close the case (another office asked for a supplement first).
 UNDONE_WHEN_REFUSED: frozenset[str] = frozenset(
-    {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.FEE_ASSESSED}
+    {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.FEE_ASSESSED, ev.CLOSED}
 )
 
 

@@ -179,7 +179,7 @@ def ingest(
         raise
     except _MALFORMED as e:
         raise _refusal(event, e).error() from e
-    if refused.undoes(event):  # the county refused a void or refund: not done, anywhere
+    if refused.undoes(event):  # the county refused a void, refund or close: not done
         new = refused.state_without_refused(session, event)
     now = app.now()
     if origin == "local":

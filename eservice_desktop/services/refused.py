@@ -4,7 +4,8 @@ that :mod:`services.sync.conflicts` appends through :func:`services.ingest.inges
 refused event out of the case's state (``domain.case_fold.project``) and out of its receipts
 here: the refused void is no void and the refused refund gave nothing back, on this counter's
 closing as on every other's. So is a fee assessment it refused (another counter handed the
-documents over first): the case's fee is the one every other counter and the county hold. The
+documents over first): the case's fee is the one every other counter and the county hold. So
+is a close it refused (another office asked for a supplement first): the case is open again. The
 event itself stays in the stream (append-only), listed with
 its conflict until a clerk settles it."""
 
