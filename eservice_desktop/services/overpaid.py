@@ -61,16 +61,25 @@ def follow(
             moves.append((case_id, 0))
         elif was is not None and balance < 0 and balance != was.balance:
             # a partial refund: the list names what is left to refund
-            sync_conflicts.reword(s, case_id, OVERPAID, _reason(-balance))
+            sync_conflicts.reword(s, case_id, OVERPAID, _reason(-balance, state))
     last = last_events(applied, {case_id for case_id, over in moves if over})
     for case_id, over in moves:
         if not over:
             sync_conflicts.settle(s, case_id, OVERPAID, SETTLED, now)
             continue
-        open_row(s, last[case_id], OVERPAID, _reason(over), now)
+        open_row(s, last[case_id], OVERPAID, _reason(over, after[case_id]), now)
 
 
-def _reason(over: int) -> tuple[str, str]:
+def _reason(over: int, state: CaseState) -> tuple[str, str]:
+    """Why the case holds too much: the fee taken twice, or (one payment only) the fee lowered
+    or exempted at one counter while another, offline, took it in full: it said "taken twice"
+    for that too, and the clerk looked for a second receipt there was none of."""
+    if sum(1 for p in state.payments if p.net > 0) < 2:
+        return (
+            f"溢繳 {over} 元：本案規費已減免或調降（他櫃離線時仍依原額收費），請辦理退費",
+            f"Over-paid by NT${over}: the fee was lowered or exempted while another counter "
+            "took it in full offline; refund the over-payment",
+        )
     return (
         f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費",
         f"Over-paid by NT${over}: the fee was taken twice (another counter took it "
