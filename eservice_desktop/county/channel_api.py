@@ -13,7 +13,6 @@
 
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects.
 
-import re
 import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -43,7 +42,12 @@ from eservice_desktop.county.channel_models import (
 )
 from eservice_desktop.county.edge import RateLimiter, client_key
 from eservice_desktop.county.refusals import answer_of, refused
-from eservice_desktop.county.status_page import PAGE_HEADERS, render_page
+from eservice_desktop.county.status_page import (
+    NOT_FOUND,
+    PAGE_HEADERS,
+    render_page,
+    typed_problem,
+)
 from eservice_desktop.county.store import reading
 from eservice_desktop.county_link.protocol import API_VERSION
 
@@ -317,11 +321,11 @@ def _status_answer(
         page = render_page(case_number[:30], None, TOO_MANY_QUERIES)
         return _page(page, 429, {"Retry-After": "60"})
     if case_number or id_last4:
-        if re.fullmatch(CASE_NUMBER, case_number) and re.fullmatch(LAST4, id_last4):
+        message = typed_problem(case_number, id_last4, CASE_NUMBER, LAST4)
+        if not message:
             with tx() as s:
                 data = channel_status.status_of(s, _dashed(case_number), id_last4)
-        if data is None:
-            message = "查無此案件，或身分證號末四碼不符。 No such case, or the ID does not match."
+            message = "" if data is not None else NOT_FOUND
     page = render_page(case_number[:30], data, message)
     return _page(page, 200 if data or not message else 404)
 

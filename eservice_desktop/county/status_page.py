@@ -7,7 +7,11 @@ from __future__ import annotations
 import base64
 import hashlib
 import html
+import re
 from typing import Any
+
+from eservice_desktop.domain.case_number import parse_case_number
+from eservice_desktop.domain.errors import DomainError
 
 _STATE_TEXT = {
     "done": ("已完成", "done"),
@@ -45,6 +49,42 @@ PAGE_HEADERS = {
     ),
     "X-Frame-Options": "DENY",
 }
+
+
+#: What the page says of a case number or ID characters that cannot be a case's: a citizen
+#: who left out the check digit, or typed one digit wrong, was told 查無此案件 (no such case)
+#: and thought the case lost. Format and check digit are no secret: nothing about any case.
+NUMBER_FORM = (
+    "案號格式不符，請依收據或通知簡訊上的案號完整輸入，例如 H01-02-115-000042-6。 "
+    "The case number is incomplete; type all of it as on your receipt or SMS, "
+    "e.g. H01-02-115-000042-6."
+)
+NUMBER_CHECK = (
+    "案號有誤（最後一碼檢查碼不符），請再核對收據或通知簡訊上的案號。 "
+    "The case number has a typo (its last digit does not match); "
+    "please check it against your receipt or SMS."
+)
+LAST4_FORM = (
+    "身分證號末四碼請輸入 4 個英文字母或數字。 "
+    "Type the last four characters of your ID (4 letters or digits)."
+)
+NOT_FOUND = "查無此案件，或身分證號末四碼不符。 No such case, or the ID does not match."
+
+
+def typed_problem(case_number: str, id_last4: str, number_pattern: str, last4: str) -> str:
+    """Why what was typed (already folded) cannot name a case, "" when it can: the number's
+    form, its check digit, the four characters' form."""
+    problems = []
+    if not re.fullmatch(number_pattern, case_number):
+        problems.append(NUMBER_FORM)
+    else:
+        try:
+            parse_case_number(case_number)
+        except DomainError:
+            problems.append(NUMBER_CHECK)
+    if not re.fullmatch(last4, id_last4):
+        problems.append(LAST4_FORM)
+    return " ".join(problems)
 
 
 def render_page(case_number: str, data: dict[str, Any] | None, message: str) -> str:

@@ -145,11 +145,11 @@ def test_the_status_form_is_sent_in_the_body_and_answered_with_the_pages_headers
     assert "<form method='post' action='/status'>" in form
     r = requests.post(
         f"{sqlite_county.url}/status",
-        data={"case_number": "Ｈ０１－００－１１５－０００００１－０", "id_last4": "6789"},
+        data={"case_number": "Ｈ０１－００－１１５－０００００１－４", "id_last4": "6789"},
         timeout=10,
     )
     assert r.status_code == 404 and "查無此案件" in r.text
-    assert "value='H01-00-115-000001-0'" in r.text  # folded as the query in the address is
+    assert "value='H01-00-115-000001-4'" in r.text  # folded as the query in the address is
     for name, value in PAGE_HEADERS.items():
         assert r.headers[name] == value
     assert r.headers["cache-control"] == "no-store"

@@ -304,11 +304,13 @@ def test_wrong_types_are_refused_not_coerced(
     "query", ["case_number=" + "H01-01-115-000001-5" * 3 + "&id_last4=6789", "id_last4=" + "9" * 40]
 )
 def test_the_citizen_status_page_answers_any_input_as_a_page(county: County, query: str) -> None:
-    """The citizen's browser gets the zh-TW/English page, never a JSON validation error."""
+    """The citizen's browser gets the zh-TW/English page, never a JSON validation error: what
+    was pasted cannot be a case number, or four ID characters, and the page says which."""
     r = county.get("/status?" + query)
     assert r.status_code == 404
     assert r.headers["content-type"].startswith("text/html")
-    assert "查無此案件" in r.text and "No such case" in r.text
+    assert "案號格式不符" in r.text and "The case number is incomplete" in r.text
+    assert ("末四碼請輸入 4 個" in r.text) == query.startswith("id_last4=")
 
 
 @pytest.mark.parametrize("number", ["H02-01-abc-1", "H02-01-115-01", "R1"])

@@ -157,4 +157,4 @@ def test_an_over_long_paste_is_cut_to_the_fields_length_and_answered_as_a_page(
     found = WebDriverWait(d, 10).until(  # type: ignore[arg-type]
         lambda drv: drv.find_elements(By.ID, "message")
     )
-    assert "查無此案件" in found[0].text
+    assert "案號格式不符" in found[0].text  # what was pasted is no case number
