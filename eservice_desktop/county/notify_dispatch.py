@@ -32,7 +32,7 @@ from eservice_desktop.county.store import (
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import READY, project
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.events import SUPPLEMENT_REQUESTED, Event
 from eservice_desktop.printing.mms import render_mms_png
 
 log = logging.getLogger("eservice.county.notify")
@@ -51,18 +51,26 @@ def _case_events(s: Session, case_id: str) -> list[Event]:
 _TEXTS = ("sms", "mms")
 
 
+#: The notices checked against the case when their turn comes (the others stay true).
+_CHECKED = ("payment_due", "ready_for_pickup", "supplement_requested")
+
+
 def _now_due(s: Session, row: NotificationRow) -> tuple[bool, str]:
     """Whether the notice is still true, and whom it goes to now. A payment-due notice is
     dropped when the case no longer owes (paid, exempted, closed); a ready notice when the
     case is no longer ready or was made ready again with another code (a new number, a new
-    code asked: the one it carries is refused at the desks); a text message goes to the case's
-    number now (``case.phone_changed`` since it was queued: one retried for hours to a phone
-    the citizen no longer had kept going there)."""
-    checked = row.stage in ("payment_due", "ready_for_pickup")
+    code asked: the one it carries is refused at the desks); a supplement notice when its
+    request is no longer the one awaited (supplied, or asked again with another reason: an
+    office's day offline pushed at once told a citizen who had supplied the document, and
+    collected the case, 尚需補正); a text message goes to the case's number now
+    (``case.phone_changed`` since it was queued: one retried for hours to a phone the citizen
+    no longer had kept going there)."""
+    checked = row.stage in _CHECKED
     if not checked and row.channel not in _TEXTS:
         return True, row.recipient
     try:
-        state = project(_case_events(s, row.case_id))
+        events = _case_events(s, row.case_id)
+        state = project(events)
     except DomainError:
         return not checked, row.recipient
     to = state.phone if row.channel in _TEXTS and state.phone else row.recipient
@@ -70,6 +78,9 @@ def _now_due(s: Session, row: NotificationRow) -> tuple[bool, str]:
         return state.is_open and state.balance > 0 and not state.exemption_reason, to
     if row.stage == "ready_for_pickup":
         return state.lifecycle == READY and _pickup_number(s, row) == state.pickup_number, to
+    if row.stage == "supplement_requested":
+        asked = [e.event_id for e in events if e.type == SUPPLEMENT_REQUESTED]
+        return state.supplement_since is not None and asked[-1:] == [row.event_id], to
     return True, to
 
 

@@ -127,3 +127,43 @@ def test_a_ready_notice_of_a_case_collected_meanwhile_is_not_sent(app: App, tmp_
     gateway = Gateway()
     notify.dispatch_due(sessions, gateway)
     assert gateway.sent == [] and _statuses(sessions) == ["superseded"]
+
+
+def test_a_supplement_notice_of_a_request_already_answered_is_not_sent(
+    app: App, tmp_path: Path
+) -> None:
+    """An office's day offline is pushed at once: the citizen who brought the document that
+    morning, whose case was then closed, was told 尚需補正 by the evening's notice. A request
+    still awaited is told; one asked again with another reason is told with the new reason
+    only."""
+    sessions = _county(tmp_path)
+    number = new_case(app, phone=OLD)
+    cases.request_supplement(app, number, "請補附戶口名簿影本")
+    first = _copy_case(app, sessions, number)[-1]
+    assert first.type == ev.SUPPLEMENT_REQUESTED
+    _queue(sessions, first, "supplement_requested", OLD)
+    cases.record_supplement(app, number)
+    cases.request_supplement(app, number, "委託書未簽名")
+    again = _copy_case(app, sessions, number)[-1]
+    _queue(sessions, again, "supplement_requested", OLD)
+    gateway = Gateway()
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [(OLD, "supplement_requested")]  # the second request's only
+    assert sorted(_statuses(sessions)) == ["sent", "superseded"]
+
+
+def test_a_supplement_notice_retried_after_the_document_came_is_not_sent(
+    app: App, tmp_path: Path
+) -> None:
+    sessions = _county(tmp_path)
+    number = new_case(app, phone=OLD)
+    cases.request_supplement(app, number, "請補附戶口名簿影本")
+    asked = _copy_case(app, sessions, number)[-1]
+    _queue(sessions, asked, "supplement_requested", OLD)
+    gateway = Gateway(fail=1)  # the SMS gateway is down for a while
+    notify.dispatch_due(sessions, gateway)
+    cases.record_supplement(app, number)
+    _copy_case(app, sessions, number)
+    _retry_now(sessions)
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [] and _statuses(sessions) == ["superseded"]
