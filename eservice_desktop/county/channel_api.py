@@ -45,6 +45,8 @@ from eservice_desktop.county.refusals import answer_of, refused
 from eservice_desktop.county.status_page import (
     NOT_FOUND,
     PAGE_HEADERS,
+    TOO_MANY_QUERIES,
+    Words,
     render_page,
     typed_problem,
 )
@@ -55,7 +57,6 @@ CHANNEL_RATE = 120
 STATUS_RATE = 20
 WINDOW_S = 60.0
 LAST4 = r"^[0-9A-Za-z]{4}$"
-TOO_MANY_QUERIES = "查詢次數過多，請一分鐘後再試。 Too many queries; please try again in a minute."
 
 
 def register(
@@ -314,20 +315,20 @@ def _status_answer(
 ) -> HTMLResponse:
     """The page for what the citizen typed: the form again, with the case when found."""
     data: dict[str, Any] | None = None
-    message = ""
+    messages: list[Words] = []
     case_number, id_last4 = _typed(case_number).strip(), _typed(id_last4).strip()
     if (case_number or id_last4) and not per_client.allow(f"status from {_client(request)}"):
         # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
-        page = render_page(case_number[:30], None, TOO_MANY_QUERIES)
+        page = render_page(case_number[:30], None, [TOO_MANY_QUERIES])
         return _page(page, 429, {"Retry-After": "60"})
     if case_number or id_last4:
-        message = typed_problem(case_number, id_last4, CASE_NUMBER, LAST4)
-        if not message:
+        messages = typed_problem(case_number, id_last4, CASE_NUMBER, LAST4)
+        if not messages:
             with tx() as s:
                 data = channel_status.status_of(s, _dashed(case_number), id_last4)
-            message = "" if data is not None else NOT_FOUND
-    page = render_page(case_number[:30], data, message)
-    return _page(page, 200 if data or not message else 404)
+            messages = [] if data is not None else [NOT_FOUND]
+    page = render_page(case_number[:30], data, messages)
+    return _page(page, 200 if data or not messages else 404)
 
 
 def _page(page: str, status: int, extra: dict[str, str] | None = None) -> HTMLResponse:

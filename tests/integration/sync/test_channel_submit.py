@@ -210,8 +210,11 @@ def test_the_status_query_shows_no_more_of_the_id_than_the_asker_typed(
     # zh-TW with English: the service in both
     assert status["service"] == "請領戶口名簿(預約)"
     assert status["service_en"] == "Household certificate book (online reservation)"
-    page = render_page(number, status, "")
-    assert "請領戶口名簿(預約) Household certificate book (online reservation)" in page
+    page = render_page(number, status)
+    assert (
+        "請領戶口名簿(預約) <span lang='en'>Household certificate book (online reservation)</span>"
+        in page
+    )
 
 
 def test_a_refused_field_is_named_as_the_form_names_it(county_store: CountyStore) -> None:

@@ -66,7 +66,7 @@ def test_the_status_page_and_the_json_answers_are_kept_by_no_cache(
 
 
 def test_the_status_pages_policy_allows_its_own_style_only() -> None:
-    page = render_page("", None, "")
+    page = render_page("", None)
     style = page.split("<style>", 1)[1].split("</style>", 1)[0]
     digest = base64.b64encode(hashlib.sha256(style.encode()).digest()).decode()
     assert f"style-src 'sha256-{digest}';" in PAGE_HEADERS["Content-Security-Policy"]
@@ -141,7 +141,7 @@ def test_the_status_form_is_sent_in_the_body_and_answered_with_the_pages_headers
     with the same headers, as the query in the address gets."""
     import requests
 
-    form = render_page("", None, "")
+    form = render_page("", None)
     assert "<form method='post' action='/status'>" in form
     r = requests.post(
         f"{sqlite_county.url}/status",

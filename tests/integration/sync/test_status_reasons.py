@@ -43,7 +43,7 @@ def test_the_status_says_what_to_supply_and_why_a_case_was_rejected(
         sync_now(h02)
         body, page = _status(http, number)
         assert body["supplement_reason"] == "請補附委託書<正本>"
-        assert "應補正事項 To be supplied：請補附委託書&lt;正本&gt;" in page
+        assert "應補正事項 <span lang='en'>To be supplied</span>：請補附委託書&lt;正本&gt;" in page
 
         cases.record_supplement(h02, number)
         cases.reject_case(h02, number, "申請人非利害關係人")
@@ -51,5 +51,5 @@ def test_the_status_says_what_to_supply_and_why_a_case_was_rejected(
         body, page = _status(http, number)
         assert body["status"] == "rejected" and body["supplement_reason"] == ""
         assert body["rejection_reason"] == "申請人非利害關係人"
-        assert "駁回理由 Reason for rejection：申請人非利害關係人" in page
+        assert "駁回理由 <span lang='en'>Reason for rejection</span>：申請人非利害關係人" in page
         assert "id='supplement'" not in page and "王" not in page

@@ -20,7 +20,8 @@ from eservice_desktop.domain.case_number import parse_case_number
 def _message(http: httpx.Client, number: str, last4: str) -> tuple[int, str]:
     page = http.post("/status", data={"case_number": number, "id_last4": last4})
     found = re.search(r"<p class='msg' id='message'>(.*?)</p>", page.text)
-    return page.status_code, html.unescape(found.group(1)) if found else ""
+    text = html.unescape(re.sub(r"<[^>]+>", "", found.group(1))) if found else ""
+    return page.status_code, text
 
 
 def _mistyped(number: str) -> str:
