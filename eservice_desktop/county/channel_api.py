@@ -7,8 +7,8 @@
   (64 KiB), refused input answered 422 with the field, a code and zh-TW/English reasons.
 - ``GET /v1/public/status`` (JSON) and ``GET /status`` (a small page readable on a phone; its
   form posts to ``POST /status``):
-  case number + the last four characters of the applicant's ID; 20 queries a minute per client
-  address; masked data only.
+  case number + the last four characters of the applicant's ID; 20 failed queries a minute
+  per client address; masked data only.
 """
 
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects.
@@ -246,9 +246,11 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
     """``GET /v1/public/status`` (JSON) and ``GET /status`` (the page), rate-limited per
     client address."""
 
-    def client_allowed(request: Request) -> None:
-        if not per_client.allow(f"status from {_client(request)}"):
+    def client_allowed(request: Request) -> str:
+        key = f"status from {_client(request)}"
+        if not per_client.allow(key):
             raise HTTPException(429, "too many queries", {"Retry-After": "60"})
+        return key
 
     @app.get(
         f"/{API_VERSION}/public/status",
@@ -261,10 +263,12 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         id_last4: Annotated[str, Query(pattern=LAST4)],
     ) -> dict[str, Any]:
         """The four stages and the pickup office of a case (masked data only)."""
-        client_allowed(request)
+        key = client_allowed(request)
         with tx() as s:
             data = channel_status.status_of(s, _dashed(case_number), id_last4)
-        if data is None:
+        if data is not None:
+            per_client.refund(key)  # only failures count: an address many share
+        else:
             raise _refused(
                 404, "no such case or the ID does not match", "查無此案件，或身分證號末四碼不符"
             )
@@ -317,7 +321,8 @@ def _status_answer(
     data: dict[str, Any] | None = None
     messages: list[Words] = []
     case_number, id_last4 = _typed(case_number).strip(), _typed(id_last4).strip()
-    if (case_number or id_last4) and not per_client.allow(f"status from {_client(request)}"):
+    key = f"status from {_client(request)}"
+    if (case_number or id_last4) and not per_client.allow(key):
         # a page, not the JSON refusal, for a citizen at a phone (a shared address too)
         page = render_page(case_number[:30], None, [TOO_MANY_QUERIES])
         return _page(page, 429, {"Retry-After": "60"})
@@ -327,6 +332,10 @@ def _status_answer(
             with tx() as s:
                 data = channel_status.status_of(s, _dashed(case_number), id_last4)
             messages = [] if data is not None else [NOT_FOUND]
+        if messages != [NOT_FOUND]:
+            # a case found, or what can name none (its form): nothing was guessed, and the
+            # phones behind a carrier's or an office's one address were refused together
+            per_client.refund(key)
     page = render_page(case_number[:30], data, messages)
     return _page(page, 200 if data or not messages else 404)
 

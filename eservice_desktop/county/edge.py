@@ -18,9 +18,8 @@ unauthenticated routes, before any route handler or JSON parser sees a byte.
   whole body at most four times that (408 after), so a client dripping bytes holds no
   connection for ever (the request head's own deadline is county/http_server.py's).
 - Rate: ``POST /v1/enrol`` allows a few attempts per client address (:func:`client_key`: an
-  IPv6 one by its /64) per minute (429 with
-  ``Retry-After`` after); the per-office and per-account limits are applied by the handlers
-  (they need the body), with the limiters of :class:`Limits`.
+  IPv6 one by its /64) per minute (429 with ``Retry-After`` after); the per-office and
+  per-account limits are applied by the handlers (they need the body), with :class:`Limits`.
 """
 
 from __future__ import annotations
@@ -104,13 +103,13 @@ PARSED_BODY = "eservice.parsed_json_body"
 class RateLimiter:
     """Sliding window per key; thread-safe (handlers and middleware run on several threads).
 
-    ``allow`` counts every attempt; ``retry_after`` + ``record`` count only the attempts the
-    caller chooses (failed passwords), so an account's own successful logins never lock it.
-
-    The first refusal of a key in a window is logged (a warning naming the key: the limit,
-    the address, office or account; never a password), so county IT sees a password or
-    enrolment-code guessing run in its log; the further refusals of that window are not,
-    so the run cannot flood the log."""
+    ``allow`` counts every attempt (``refund`` gives back one that proved harmless: counted
+    first, parallel attempts never pass the limit); ``retry_after`` + ``record`` count only
+    the attempts the caller chooses (failed passwords), so an account's own successful logins
+    never lock it. The first refusal of a key in a window is logged (a warning naming the
+    key: the limit, the address, office or account; never a password), so county IT sees a
+    password or enrolment-code guessing run in its log; the further refusals of that window
+    are not, so the run cannot flood the log."""
 
     def __init__(self, rate: int, window_s: float) -> None:
         self.rate, self.window = rate, window_s
@@ -167,6 +166,11 @@ class RateLimiter:
 
     def allow(self, key: str, now: float | None = None) -> bool:
         return self.hit(key, now) == 0
+
+    def refund(self, key: str) -> None:
+        with self._lock:
+            if q := self._hits.get(key):
+                q.pop()
 
 
 def client_key(client: tuple[str, int] | None) -> str:

@@ -74,9 +74,10 @@ LAST4_FORM: Words = (
     "Type the last four characters of your ID (4 letters or digits).",
 )
 NOT_FOUND: Words = ("查無此案件，或身分證號末四碼不符。", "No such case, or the ID does not match.")
+#: Only the queries that found nothing count (channel_api: an address many share).
 TOO_MANY_QUERIES: Words = (
-    "查詢次數過多，請一分鐘後再試。",
-    "Too many queries; please try again in a minute.",
+    "錯誤查詢次數過多，請一分鐘後再試。",
+    "Too many queries found nothing; please try again in a minute.",
 )
 
 
