@@ -55,11 +55,10 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         office_name = office_name_en = pickup
     return {
         "case_number": st.case_number,
-        "service": catalogue.service_name(st.service_code),
-        # the page is zh-TW with English: the service was named in Chinese only
-        "service_en": catalogue.service(st.service_code).name_en
-        if catalogue.has_service(st.service_code)
-        else st.service_code,
+        # as the notices name it, in both languages (the page is zh-TW with English): the
+        # catalogue's "(預約) (online reservation)" told a counter's citizen of a reservation
+        "service": notify.service_label(catalogue, st.service_code),
+        "service_en": notify.service_label_en(catalogue, st.service_code),
         "applicant_id_masked": _masked_id(st.applicant_id),
         "channel": st.channel,
         "status": st.status,

@@ -84,6 +84,7 @@ __all__ = [
     "queue",
     "sends_mms",
     "service_label",
+    "service_label_en",
     "stage_of",
 ]
 
@@ -155,12 +156,22 @@ def _expiry(event: Event) -> str:
 
 
 _CHANNEL_MARK = re.compile(r"\s*[（(](?:預約|全程式)[）)]$")
+_CHANNEL_MARK_EN = re.compile(r"\s*\((?:online reservation|fully online, MOICA)\)$")
 
 
 def service_label(catalogue: Catalogue, code: str) -> str:
     """The service's name as a citizen says it: the catalogue's name without the seed's channel
     mark ("請領戶籍謄本(預約)" -> "請領戶籍謄本")."""
     return _CHANNEL_MARK.sub("", catalogue.service_name(code))
+
+
+def service_label_en(catalogue: Catalogue, code: str) -> str:
+    """The English name as :func:`service_label` says it ("… (online reservation)" left out:
+    the status page told a citizen who applied at the counter it was an online reservation),
+    or the code of a service the catalogue no longer lists."""
+    if not catalogue.has_service(code):
+        return code
+    return _CHANNEL_MARK_EN.sub("", catalogue.service(code).name_en)
 
 
 def _due_at_pickup(state: CaseState) -> str:

@@ -207,14 +207,11 @@ def test_the_status_query_shows_no_more_of_the_id_than_the_asker_typed(
         status = channel_status.status_of(s, number, "6789")
     assert status is not None and status["applicant_id_masked"] == "******6789"
     assert "A12345" not in str(status)
-    # zh-TW with English: the service in both
-    assert status["service"] == "請領戶口名簿(預約)"
-    assert status["service_en"] == "Household certificate book (online reservation)"
+    # zh-TW with English: the service in both, as the notices name it
+    assert status["service"] == "請領戶口名簿"
+    assert status["service_en"] == "Household certificate book"
     page = render_page(number, status)
-    assert (
-        "請領戶口名簿(預約) <span lang='en'>Household certificate book (online reservation)</span>"
-        in page
-    )
+    assert "請領戶口名簿 <span lang='en'>Household certificate book</span>" in page
 
 
 def test_a_refused_field_is_named_as_the_form_names_it(county_store: CountyStore) -> None:
