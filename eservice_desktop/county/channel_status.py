@@ -83,7 +83,7 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         # no reason and had to phone (table 7; 「註明駁回原因後退件」), and one without a phone
         # or e-mail got neither notice
         "rejection_reason": st.rejection_reason if st.lifecycle == REJECTED else "",
-        "supplement_reason": st.supplement_reason if st.supplement_since is not None else "",
+        "supplement_reason": st.supplement_reason if _awaiting_supplement(st) else "",
     }
 
 
@@ -91,6 +91,13 @@ def _still_due(st: CaseState) -> int:
     """What the citizen still has to pay: nothing on a rejected or cancelled case (no channel
     or counter takes a payment there; the page said 尚需繳費 NT$30 on a rejected case)."""
     return 0 if st.lifecycle in (REJECTED, CANCELLED) else max(st.balance, 0)
+
+
+def _awaiting_supplement(st: CaseState) -> bool:
+    """A supplement still to bring: asked and the case still open. A case rejected for it
+    (逾期未補正，依規定駁回) or withdrawn keeps the request, and the page went on showing 補正
+    進行中 and 應補正事項 beside 駁回理由: the documents, it said, could still be brought."""
+    return st.supplement_since is not None and st.is_open
 
 
 def _masked_id(applicant_id: str) -> str:
@@ -115,8 +122,10 @@ def _stage(st: CaseState, key: str) -> tuple[str, str | None]:
             return "done", paid.isoformat() if paid else None
         return ("current", None) if _still_due(st) else ("not_needed", None)
     if key == "supplement":
-        if st.supplement_since is not None:
+        if st.supplement_since is not None and _awaiting_supplement(st):
             return "current", st.supplement_since.isoformat()
+        if st.supplement_since is not None:
+            return "not_needed", None  # asked, never brought, and the case ended
         return ("done", None) if st.supplement_reason else ("not_needed", None)
     if st.lifecycle != "open":
         return "done", st.closed_at.isoformat() if st.closed_at else None

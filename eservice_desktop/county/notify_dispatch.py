@@ -60,9 +60,9 @@ def _now_due(s: Session, row: NotificationRow) -> tuple[bool, str]:
     dropped when the case no longer owes (paid, exempted, closed); a ready notice when the
     case is no longer ready or was made ready again with another code (a new number, a new
     code asked: the one it carries is refused at the desks); a supplement notice when its
-    request is no longer the one awaited (supplied, or asked again with another reason: an
-    office's day offline pushed at once told a citizen who had supplied the document, and
-    collected the case, 尚需補正); a text message goes to the case's number now
+    request is no longer the one awaited (supplied, asked again with another reason, or the
+    case ended: an office's day offline pushed at once told a citizen who had supplied the
+    document, and collected the case, 尚需補正); a text message goes to the case's number now
     (``case.phone_changed`` since it was queued: one retried for hours to a phone the citizen
     no longer had kept going there)."""
     checked = row.stage in _CHECKED
@@ -80,7 +80,8 @@ def _now_due(s: Session, row: NotificationRow) -> tuple[bool, str]:
         return state.lifecycle == READY and _pickup_number(s, row) == state.pickup_number, to
     if row.stage == "supplement_requested":
         asked = [e.event_id for e in events if e.type == SUPPLEMENT_REQUESTED]
-        return state.supplement_since is not None and asked[-1:] == [row.event_id], to
+        awaited = state.supplement_since is not None and state.is_open
+        return awaited and asked[-1:] == [row.event_id], to
     return True, to
 
 

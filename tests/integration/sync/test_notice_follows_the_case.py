@@ -167,3 +167,19 @@ def test_a_supplement_notice_retried_after_the_document_came_is_not_sent(
     _retry_now(sessions)
     notify.dispatch_due(sessions, gateway)
     assert gateway.sent == [] and _statuses(sessions) == ["superseded"]
+
+
+def test_a_supplement_notice_of_a_case_rejected_meanwhile_is_not_sent(
+    app: App, tmp_path: Path
+) -> None:
+    """Rejected for the supplement never brought (逾期未補正), the case asks for it no more."""
+    sessions = _county(tmp_path)
+    number = new_case(app, phone=OLD)
+    cases.request_supplement(app, number, "請補附戶口名簿影本")
+    asked = _copy_case(app, sessions, number)[-1]
+    _queue(sessions, asked, "supplement_requested", OLD)
+    cases.reject_case(app, number, "逾期未補正，依規定駁回")
+    _copy_case(app, sessions, number)
+    gateway = Gateway()
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [] and _statuses(sessions) == ["superseded"]
