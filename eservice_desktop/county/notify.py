@@ -133,9 +133,12 @@ def stage_of(before: CaseState | None, after: CaseState, event: Event) -> str | 
 
 
 def _sentence(text: str) -> str:
-    """A reason typed by a clerk, as the end of a sentence: one full stop, no doubled one."""
+    """A reason typed by a clerk, as the end of a sentence: one full stop, no doubled one, and
+    none after the clerk's own ! or ? (the citizen read 請於本週內補正！。)."""
     text = " ".join(text.split()).rstrip("。．.；;，, ")
-    return text + "。" if text else ""
+    if not text:
+        return ""
+    return text if text[-1] in "！？!?" else text + "。"
 
 
 def _expiry(event: Event) -> str:

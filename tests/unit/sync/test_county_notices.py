@@ -170,6 +170,16 @@ def test_supplement_and_rejection_carry_the_reason_once() -> None:
     )
 
 
+@pytest.mark.parametrize("mark", ["！", "？", "!", "?"])
+def test_a_reason_ending_in_its_own_mark_gets_no_full_stop_after_it(mark: str) -> None:
+    sup = _event(ev.SUPPLEMENT_REQUESTED, {"reason": f"請於本週內補正{mark}"})
+    [m] = _texts(_received(), sup)
+    assert f"尚需補正：請於本週內補正{mark}請於補正後送交本所" in m.body, m.body
+    rej = _event(ev.REJECTED, {"reason": f"申請人非本人{mark} "})
+    [r] = _texts(_received(), rej)
+    assert f"理由：申請人非本人{mark}如有疑問" in r.body, r.body
+
+
 def test_closed_is_one_notice_mailed_or_ready_for_pickup() -> None:
     mailed = _received(pickup={"method": "mail"})
     [m] = _texts(mailed, _event(ev.CLOSED, {}))
