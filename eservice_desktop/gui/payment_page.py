@@ -39,6 +39,7 @@ from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.payment_printing import PaymentPrinting
+from eservice_desktop.gui.payment_tendered import confirmed as tendered_confirmed
 from eservice_desktop.gui.payment_totals import Paid, totals_line
 from eservice_desktop.services import fees, payment_screen, payments
 
@@ -329,6 +330,8 @@ class PaymentPage(PaymentPrinting):
             )
             return
         number = self.current.view.case_number
+        if cash and not tendered_confirmed(self, number):
+            return  # 10000 keyed for 1000: asked first (gui/payment_tendered.py)
         method = "cash" if cash else "card"
         self.pay_btn.setEnabled(False)
         self.ctx.tasks.run(

@@ -3,6 +3,26 @@
 <context>
     <name>PaymentPage</name>
     <message>
+        <location filename="../../eservice_desktop/gui/payment_tendered.py" line="37" />
+        <source>案件 {number} 收費 {amount} 元，收現 {tendered} 元，找零 {change} 元？找零達 2,000 元以上，請確認收現金額沒有多打一個 0。</source>
+        <translation>Take NT${amount} for case {number} with NT${tendered} cash, change NT${change}? The change is NT$2,000 or more: check that the cash tendered has no extra 0.</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_tendered.py" line="52" />
+        <source>確認收現金額</source>
+        <translation>Check the cash tendered</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_tendered.py" line="54" />
+        <source>收費(&amp;P)</source>
+        <translation>&amp;Pay</translation>
+    </message>
+    <message>
+        <location filename="../../eservice_desktop/gui/payment_tendered.py" line="56" />
+        <source>修改收現(&amp;B)</source>
+        <translation>&amp;Back to the cash</translation>
+    </message>
+    <message>
         <source>減免原因</source>
         <translation>Reason for the reduction or exemption</translation>
     </message>
