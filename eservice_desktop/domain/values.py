@@ -4,14 +4,13 @@ Every edge that takes a value from outside (a clerk's keyboard, a command-line a
 event, a pulled change) asks these functions before anything is stored, so a value that one side
 would refuse can never be committed on another and later block a sync outbox or feed.
 
-Text: no control characters (tab and newline only where a field is multi-line), no bidi
-overrides or isolates (they make a name read differently from how it sorts and prints), no lone
-surrogates, no noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF). Everything else is kept, rare CJK
-extensions and the private-use characters offices use for 造字 included, so no legitimate name is
-ever refused. Numbers: integers within fixed ranges (money is integer NTD), never NaN or
-Infinity. Times: timezone-aware, inside :data:`EARLIEST` .. :data:`LATEST`. The text rule
-(``check_text``, ``bad_char``, ``printable``, ``printable_path``, ``check_shown``: which
-characters) is ``domain.text_values``; importable from here like every other check.
+Text: no control characters (tab and newline only where a field is multi-line), no bidi overrides
+or isolates (they make a name read differently from how it sorts and prints), no lone surrogates,
+no noncharacters (U+FFFE, U+FFFF, U+FDD0..U+FDEF); everything else is kept, rare CJK extensions and
+造字 included. A name that is a number (a case slip scanned in) is refused: ``domain.name_slips``.
+Numbers: integers within fixed ranges (money is integer NTD), never NaN or Infinity. Times:
+timezone-aware, inside :data:`EARLIEST` .. :data:`LATEST`. The text rule is ``domain.text_values``,
+importable from here.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from eservice_desktop.domain.json_walk import (
     plainly_valid,
 )
 from eservice_desktop.domain.name_forms import composed
+from eservice_desktop.domain.name_slips import check_not_a_number
 from eservice_desktop.domain.text_values import (
     _REFUSED,
     _REFUSED_MULTILINE,
@@ -77,7 +77,6 @@ ID_MAX: Final = 36
 PIN_MIN: Final = 1
 PIN_MAX: Final = 16
 
-#: Ranges.
 AMOUNT_MAX: Final = 99_999_999  # NTD; more than any fee or payment at a counter
 COPIES_MAX: Final = 99
 WORKING_DAYS_MAX: Final = 365
@@ -382,7 +381,8 @@ def check_applicant(
         errors["applicant_name"] = blank_name
     else:
         try:
-            check_shown(check_name(applicant["name"], label=APPLICANT_NAME), APPLICANT_NAME)
+            named = check_shown(check_name(applicant["name"], label=APPLICANT_NAME), APPLICANT_NAME)
+            check_not_a_number(named, APPLICANT_NAME, "applicant_name")  # a case slip scanned
         except DomainError as e:
             errors["applicant_name"] = _as_field(e, "applicant_name")
     applicant["phone"] = ""
