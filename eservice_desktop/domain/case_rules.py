@@ -219,11 +219,13 @@ def _check_fee_assessed(state: CaseState, p: pl.FeeAssessed, _t: str) -> None:
         raise _refuse("fee.invalid", "規費金額不正確", "Invalid fee total")
     if p.copies is not None and not 1 <= int(p.copies) <= 99:
         raise _refuse("copies.range", "份數須介於 1 到 99", "Copies must be between 1 and 99")
-    if p.total < state.paid:
+    if p.total < state.paid:  # how much to refund: the clerk worked it out from the totals
+        total, paid, back = f"{p.total:,}", f"{state.paid:,}", f"{state.paid - p.total:,}"
         raise _refuse(
             "fee.below_paid",
-            "核定金額低於已繳金額，請先辦理退費",
-            "The assessed fee is below what was paid; refund first",
+            f"核定金額 {total} 元低於已繳金額 {paid} 元：請先退費 {back} 元，再核定",
+            f"The assessed fee NT${total} is below the NT${paid} paid: refund NT${back} first, "
+            "then assess",
         )
 
 

@@ -88,6 +88,11 @@ def test_changing_copies_reassesses_and_keeps_an_exemption(app: App, make_case, 
     with pytest.raises(DomainError) as info:
         fees.change_copies(app, number, 2)  # below what was paid: refund first
     assert info.value.code == "fee.below_paid"
+    # how much to refund, in both languages: it said 請先辦理退費 and left the sum to the clerk
+    assert info.value.message_zh == "核定金額 30 元低於已繳金額 45 元：請先退費 15 元，再核定"
+    assert info.value.message_en == (
+        "The assessed fee NT$30 is below the NT$45 paid: refund NT$15 first, then assess"
+    )
     exempted = make_case(copies=1)
     fees.assess(app, exempted, exempt=True, reason="低收入戶免徵（規費法第12條）", approval=sup)
     view = fees.change_copies(app, exempted, 4)
