@@ -3,7 +3,9 @@ beyond its fees (溢繳: two counters took the same fee offline and the county t
 餘額 -300, a balance below nothing; it says the over-payment and that a refund settles it
 (services.payment_screen reads the figures, services.overpaid keeps the conflict). Money taken
 after the case was cancelled or rejected is said so, to refund, where the line said 餘額 0 as if
-the fee were settled (services.paid_after_end keeps its conflict)."""
+the fee were settled (services.paid_after_end keeps its conflict). The cash and change of the
+payment just taken go once its receipt is voided: the page said 收現 10,000 元，找零 9,980 元 of
+a receipt voided for that very mistake, beside the fee owing again."""
 
 from __future__ import annotations
 
@@ -38,6 +40,8 @@ def _change(screen: PaymentScreen, paid: Paid) -> str:
     citizen counting coins, the clerk no longer read how much to give back."""
     if paid is None or paid.method != "cash" or paid.case_number != screen.view.case_number:
         return ""
+    if any(r.receipt_number == paid.receipt_number and r.status == "void" for r in screen.receipts):
+        return ""  # voided (10000 keyed for 1000): its change went back with the cash
     tendered = paid.tendered if paid.tendered is not None else paid.amount
     return "\n" + _t("收據 {n}：收現 {t} 元，找零 {c} 元").format(
         n=paid.receipt_number, t=f"{tendered:,}", c=f"{paid.change:,}"

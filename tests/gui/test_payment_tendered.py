@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
 from factories import new_case
 from gui_keys import press, type_text
 from PySide6.QtCore import Qt, QTimer
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from eservice_desktop.gui import qt_print
+from eservice_desktop.gui.approval import ApprovalDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.payment_page import PaymentPage
 from eservice_desktop.services import payments
@@ -106,3 +108,36 @@ def test_the_question_in_english(ctx: GuiContext, qtbot: QtBot, tmp_path: Path) 
     qtbot.waitUntil(lambda: len(seen) == 1, timeout=5000)
     assert number in seen[0] and "10,000" in seen[0] and "9,985" in seen[0]
     assert "change" in seen[0].lower() and "收現" not in seen[0]
+
+
+def test_a_voided_payment_no_longer_says_its_change(
+    ctx: GuiContext, qtbot: QtBot, tmp_path: Path
+) -> None:
+    """Taken as typed, then voided for that very mistake: the totals line went on saying
+    收現 10,000 元，找零 9,985 元 beside the fee owing again."""
+    number = new_case(ctx.app, name="陳堃")
+    page = _page(ctx, qtbot, tmp_path, number)
+    page.tendered_spin.selectAll()
+    type_text("10000")
+    _answer(Qt.Key.Key_Space, [], "tendered_confirm")
+    press(Qt.Key.Key_F9)
+    qtbot.waitUntil(lambda: len(payments.receipts_of_case(ctx.app, number)) == 1, timeout=30000)
+    qtbot.waitUntil(lambda: "找零 9,985 元" in page.totals.text(), timeout=10000)
+    page.ask_text = lambda _title, _label: "收現金額打錯"  # type: ignore[method-assign]
+    add_accounts(ctx.app)
+    page.receipts_table.selectRow(0)
+    page.void_selected()
+    qtbot.waitUntil(
+        lambda: isinstance(QApplication.activeModalWidget(), ApprovalDialog), timeout=10000
+    )
+    dialog = QApplication.activeModalWidget()
+    assert isinstance(dialog, ApprovalDialog)
+    dialog.account.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)
+    dialog.submit()
+    qtbot.waitUntil(
+        lambda: page.current is not None and page.current.receipts[0].status == "void",
+        timeout=10000,
+    )
+    assert "餘額 15" in page.totals.text()
+    assert "找零" not in page.totals.text() and "10,000" not in page.totals.text()
