@@ -28,6 +28,7 @@ from eservice_desktop.domain.case import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id
 from eservice_desktop.domain.name_forms import composed
+from eservice_desktop.domain.name_slips import check_not_a_number
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.pickup_verify import verify_token
 from eservice_desktop.domain.text_values import check_shown
@@ -237,6 +238,7 @@ def validate_collector(collected_by: Mapping[str, Any] | None) -> dict[str, Any]
         )
     # shown as it is, as an applicant's name: an emoji printed on the pickup slip
     check_shown(values.check_name(name, "name", label=COLLECTOR_NAME), COLLECTOR_NAME, "name")
+    check_not_a_number(name, COLLECTOR_NAME, "name")  # the ID typed one field too high
     typed_id = str(collected_by.get("id", ""))
     if not typed_id.strip():  # not "unrecognised ID ... or a UBN": a UBN is never a collector
         raise DomainError(

@@ -202,6 +202,8 @@ def test_collector_on_behalf_is_validated_and_recorded(app: App, county: County)
         ({"name": "陳\u202e大文", "id": "A123456789"}, "name", "代領人姓名"),
         ({"name": "陳大文", "id": " "}, "id", "請填寫代領人身分證字號"),  # not "... or a UBN"
         ({"name": "陳" * 61, "id": "A123456789"}, "name", "代領人姓名"),
+        # the ID typed into the name too (domain.name_slips): it was recorded as the name
+        ({"name": "F131104093", "id": "F131104093"}, "name", "代領人姓名是證號，不是姓名"),
         (
             {"name": "陳大文", "id": "A123456789", "relation": "配偶\x1b[2J"},
             "relation",
