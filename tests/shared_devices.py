@@ -1,4 +1,4 @@
-"""Devices of the machine that both xdist workers share: the virtual card readers (one pcscd
+"""Devices of the machine that the xdist workers share: the virtual card readers (one pcscd
 with vpcd) and the X display (one Xvfb).
 
 - A test that puts cards in the readers (marked ``pcsc``) has them to itself; a test that watches

@@ -19,8 +19,10 @@ eval "$env_lines"
 # printed before and after the run, and PYTEST_SEED=N replays that order.
 seed=${PYTEST_SEED:-$((RANDOM * 32768 + RANDOM))}
 echo "== pytest (random order, seed $seed; replay: PYTEST_SEED=$seed make test)"
-# Two workers (pytest-xdist): the suite is written to run side by side on the 2 cores.
+# Three workers (pytest-xdist) on the 2 cores: a worker waits a third of its time (a county
+# server or a command starting, a kill -9 test's process, fsync, a device's lock), and two left
+# the cores idle that long. PYTEST_WORKERS=N chooses another number.
 status=0
-QT_QPA_PLATFORM=offscreen python -m pytest -n 2 -p randomly --randomly-seed="$seed" "$@" || status=$?
+QT_QPA_PLATFORM=offscreen python -m pytest -n "${PYTEST_WORKERS:-3}" -p randomly --randomly-seed="$seed" "$@" || status=$?
 echo "== pytest seed $seed (replay: PYTEST_SEED=$seed make test, or pytest -p randomly --randomly-seed=$seed)"
 exit "$status"
