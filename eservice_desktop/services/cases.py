@@ -267,21 +267,13 @@ def view_of(
                 "clerk": e.clerk,
                 "payload": shown_payload(e),
             }
-            for e in by_time(events or [])
+            for e in (events or [])
         ],
         channel=state.channel,
         reservation_at=state.reservation_at,
         accepted_at=state.accepted_at.isoformat() if state.accepted_at else None,
         awaiting_acceptance=state.awaiting_acceptance,
     )
-
-
-def by_time(events: list[Event]) -> list[Event]:
-    """A case's events in the order they happened (stored order for the same instant): the
-    order this counter stored them put a payment another counter took at 09:05, pulled at
-    09:30, after this counter's 09:20 act, and the history read the other way round. The fold
-    keeps the stored order (``project``); only what is shown is sorted."""
-    return sorted(events, key=lambda e: e.at)
 
 
 def shown_payload(e: Event) -> dict[str, Any]:
