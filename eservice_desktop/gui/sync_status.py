@@ -51,6 +51,7 @@ __all__ = ["ConflictDialog", "SyncStatusWidget", "create_status_widget", "last_s
 
 #: How often a window without a loop of its own looks at the sync service's rounds.
 FOLLOW_MS = 10_000
+_UNSEEN = object()
 
 log = logging.getLogger("eservice.gui.sync")
 
@@ -100,7 +101,8 @@ class SyncStatusWidget(QWidget):
         self._follow = QTimer(self)
         self._follow.setInterval(FOLLOW_MS)
         self._follow.timeout.connect(self._look_at_others)
-        self._followed: object = None  # the service's last good round as the last look saw it
+        # the service's last good round as the last look saw it (the first look's is no news)
+        self._followed: object = _UNSEEN
         self._render()
         if not defer:
             self.start_background()
@@ -183,6 +185,7 @@ class SyncStatusWidget(QWidget):
         failed rounds since its last good one are the bar's (○ 離線 and why)."""
         done, seen = status.get("last_success"), self._followed
         self._followed = done
+        seen = done if seen is _UNSEEN else seen
         failed = service_failure(status, self.ctx.is_zh) if self.loop is None else ""
         if failed or (self.loop is None and done and done != seen):  # (the bar's own reads
             self._on_round(status, failed)  # take last_success too: not the one to compare)

@@ -306,7 +306,9 @@ def test_a_window_that_does_not_sync_says_the_sync_services_failed_rounds(
         app.settings.county_url = server.url
         w = SyncStatusWidget(ctx)  # not enrolled here, not a demo: no loop of its own
         qtbot.addWidget(w)
-        qtbot.waitUntil(lambda: "尚未連線" in w.state_label.text(), timeout=10000)
+        # its first look at the service's rounds (no round yet: nothing to follow)
+        qtbot.waitUntil(lambda: w._followed is not sync_status._UNSEEN, timeout=10000)
+        assert "尚未連線" in w.state_label.text()
         service = make_app(app.settings)  # `sync run` over the same data directory
         enrol(service, server)
         sync.run_round(service)
