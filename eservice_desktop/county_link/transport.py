@@ -7,13 +7,11 @@ whole trust store, so a certificate from any other CA is refused: the CA is pinn
 
 from __future__ import annotations
 
-import contextlib
 import gzip
 import ipaddress
 import json
 import os
 import re
-import socket
 import threading
 import time
 from typing import Any, TypeVar
@@ -21,7 +19,6 @@ from urllib.parse import urlsplit
 
 import requests
 from pydantic import BaseModel, ValidationError
-from requests.adapters import HTTPAdapter
 
 from eservice_desktop.county_link.build import user_agent
 from eservice_desktop.county_link.errors import (
@@ -39,6 +36,7 @@ from eservice_desktop.county_link.transport_failures import (
     offline_name,
     tls_failure,
 )
+from eservice_desktop.watched_sockets import WatchedSockets, watched_adapter
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -110,57 +108,6 @@ ROUND_DEADLINE_S = 600.0
 MAX_RESPONSE = 64 * 1024 * 1024
 
 
-class _Sockets:
-    """The sockets this client's connections opened, so a watchdog can cut a request that
-    outlives its deadline (a per-read timeout alone lets a server drip one byte every few
-    seconds forever)."""
-
-    def __init__(self) -> None:
-        self.lock = threading.Lock()
-        self.open: list[socket.socket] = []
-
-    def add(self, sock: socket.socket) -> None:
-        with self.lock:
-            self.open = [s for s in self.open if s.fileno() != -1]
-            self.open.append(sock)
-
-    def cut(self) -> None:
-        with self.lock:
-            for sock in self.open:
-                with contextlib.suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
-            self.open = []
-
-
-def _adapter(sockets: _Sockets) -> HTTPAdapter:
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-    class Conn(HTTPConnection):
-        def connect(self) -> None:
-            super().connect()
-            sockets.add(self.sock)
-
-    class TLSConn(HTTPSConnection):
-        def connect(self) -> None:
-            super().connect()
-            sockets.add(self.sock)
-
-    class Pool(HTTPConnectionPool):
-        ConnectionCls = Conn
-
-    class TLSPool(HTTPSConnectionPool):
-        ConnectionCls = TLSConn
-
-    class Adapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
-            self.poolmanager.key_fn_by_scheme = dict(self.poolmanager.key_fn_by_scheme)
-
-    return Adapter()
-
-
 class CountyTransport:
     """One county link: its session (pinned CA, bearer credential, gzip), each request's
     deadline and the round's, and the answer read as a model. The routes are
@@ -180,9 +127,9 @@ class CountyTransport:
         self.deadline_s = deadline_s
         #: monotonic time by which the current round must end (None: no round running)
         self.round_ends: float | None = None
-        self._sockets = _Sockets()
+        self._sockets = WatchedSockets()
         self.http = requests.Session()
-        adapter = _adapter(self._sockets)
+        adapter = watched_adapter(self._sockets)
         self.http.mount("http://", adapter)
         self.http.mount("https://", adapter)
         #: gzip both ways, except to a county on this machine: over loopback compressing costs

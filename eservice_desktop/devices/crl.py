@@ -16,11 +16,9 @@ A list is usable until its ``nextUpdate``; after that the status of a certificat
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
-import socket
 import tempfile
 import threading
 from collections.abc import Mapping
@@ -33,6 +31,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from eservice_desktop.devices.pki import TrustStore, fingerprint, is_self_signed
+from eservice_desktop.watched_sockets import WatchedSockets, watched_adapter
 
 log = logging.getLogger("eservice.crl")
 
@@ -211,14 +210,15 @@ def download(url: str, timeout: float = DOWNLOAD_TIMEOUT_S) -> bytes:
     (``CrlRejected("too_slow")``)."""
     import requests
 
-    session, sockets = _watched_session()
+    sockets = WatchedSockets()
+    session = requests.Session()
+    session.mount("http://", watched_adapter(sockets))
+    session.mount("https://", watched_adapter(sockets))
     expired = threading.Event()
 
     def cut() -> None:
         expired.set()
-        for sock in sockets:
-            with contextlib.suppress(OSError):
-                sock.shutdown(socket.SHUT_RDWR)
+        sockets.cut()
 
     watchdog = threading.Timer(DOWNLOAD_DEADLINE_S, cut)
     watchdog.daemon = True
@@ -251,42 +251,6 @@ def _fetch(session: Any, url: str, timeout: float, expired: threading.Event) -> 
     if expired.is_set():  # cut short: what arrived is no whole list
         raise _too_slow()
     return b"".join(chunks)
-
-
-def _watched_session() -> tuple[Any, list[socket.socket]]:
-    """A requests session whose connections list their sockets, for the watchdog to cut."""
-    import requests
-    from requests.adapters import HTTPAdapter
-    from urllib3.connection import HTTPConnection, HTTPSConnection
-    from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-
-    sockets: list[socket.socket] = []
-
-    class Conn(HTTPConnection):
-        def connect(self) -> None:
-            super().connect()
-            sockets.append(self.sock)
-
-    class TLSConn(HTTPSConnection):
-        def connect(self) -> None:
-            super().connect()
-            sockets.append(self.sock)
-
-    class Pool(HTTPConnectionPool):
-        ConnectionCls = Conn
-
-    class TLSPool(HTTPSConnectionPool):
-        ConnectionCls = TLSConn
-
-    class Adapter(HTTPAdapter):
-        def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-            super().init_poolmanager(*args, **kwargs)
-            self.poolmanager.pool_classes_by_scheme = {"http": Pool, "https": TLSPool}
-
-    session = requests.Session()
-    session.mount("http://", Adapter())
-    session.mount("https://", Adapter())
-    return session, sockets
 
 
 def prune(data_dir: Path, keep: set[str]) -> None:
