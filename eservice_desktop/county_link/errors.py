@@ -97,7 +97,7 @@ class RateLimited(RequestRefused):
 
     def __init__(self, retry_after: str, status: int = 429) -> None:
         super().__init__(f"too many attempts, retry after {retry_after or '?'} s", status)
-        self.retry_after = int(retry_after) if retry_after.isdigit() else 60
+        self.retry_after = int(retry_after_s(retry_after) or 60)
 
 
 class LookupRefused(RequestRefused):

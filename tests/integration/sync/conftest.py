@@ -4,8 +4,10 @@ name no other test folder uses)."""
 from __future__ import annotations
 
 import functools
+import http.server
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -154,3 +156,31 @@ def office(tmp_path: Path, make_app: Callable[[Settings], App]) -> Callable[...,
         return make_app(settings)
 
     return make
+
+
+class _WebPage(http.server.BaseHTTPRequestHandler):
+    """A web server that is no county (a captive portal, an office proxy, an intranet home
+    page) answering every GET with 200 and a page of its own."""
+
+    def do_GET(self) -> None:
+        body = "<html><body>請先登入網路</body></html>".encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture
+def web_page() -> Iterator[str]:
+    """The URL of a :class:`_WebPage` server on loopback."""
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _WebPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

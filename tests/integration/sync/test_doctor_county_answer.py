@@ -3,10 +3,8 @@ that is no county: what it says must be what `sync once` then finds."""
 
 from __future__ import annotations
 
-import http.server
 import json
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,32 +16,6 @@ from eservice_desktop.services import doctor, sync
 from eservice_desktop.services.core import App
 
 
-class _Portal(http.server.BaseHTTPRequestHandler):
-    """A web server (a portal, an intranet home page) answering 200 with HTML to any path."""
-
-    def do_GET(self) -> None:
-        body = "<html><body>縣府入口網</body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def portal() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
 def test_the_county_server_answers_ok(sqlite_county: CountyServer, tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path, county_url=sqlite_county.url)
     c = doctor.check_county(settings)
@@ -51,11 +23,11 @@ def test_the_county_server_answers_ok(sqlite_county: CountyServer, tmp_path: Pat
 
 
 def test_a_web_server_that_is_no_county_is_not_reachable_county(
-    portal: str, tmp_path: Path
+    web_page: str, tmp_path: Path
 ) -> None:
     """county_url on a web server answering 200 with a page: doctor said 連線正常 while every
     sync round failed with 回應無法辨識."""
-    settings = Settings(data_dir=tmp_path, county_url=portal)
+    settings = Settings(data_dir=tmp_path, county_url=web_page)
     c = doctor.check_county(settings)
     assert c.status == "warn", c
     assert "not with the county sync server's health check" in c.detail_en

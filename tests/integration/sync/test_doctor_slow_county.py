@@ -4,10 +4,7 @@ proxy sync never uses is not asked)."""
 
 from __future__ import annotations
 
-import http.server
-import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,42 +38,16 @@ def test_a_county_answering_a_byte_at_a_time_is_said_within_the_deadline(
     assert "proxy" in c.fix_en and "代理伺服器" in c.fix_zh
 
 
-class _Portal(http.server.BaseHTTPRequestHandler):
-    """An office network's proxy answering every request with its own page."""
-
-    def do_GET(self) -> None:
-        body = "<html><body>請先登入網路</body></html>".encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
-@pytest.fixture
-def ambient_proxy() -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Portal)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
-
-
 def test_doctor_asks_the_county_as_sync_does_not_through_an_ambient_proxy(
     sqlite_county: CountyServer,
-    ambient_proxy: str,
+    web_page: str,
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """With HTTP_PROXY set on the PC, doctor asked the proxy (sync never does, ``trust_env``
     off): what it said of the county was the proxy's, not what sync then found."""
     for name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy"):
-        monkeypatch.setenv(name, ambient_proxy)
+        monkeypatch.setenv(name, web_page)
     for name in ("NO_PROXY", "no_proxy"):
         monkeypatch.delenv(name, raising=False)
     settings = Settings(data_dir=tmp_path, county_url=sqlite_county.url)
