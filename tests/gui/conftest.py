@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from gui_keys import make_active
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -204,10 +205,7 @@ def desk(ctx: GuiContext, qtbot: QtBot) -> Iterator[PickupDesk]:
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
-    page.activateWindow()
-    # The offscreen platform can hand the activation to a window an earlier test closed after
-    # ``waitExposed`` returns: the desk's focus then went nowhere (CI, once in many runs).
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is page)
+    make_active(qtbot, page)
     yield page
     page.on_closing()
     ctx.tasks.wait_idle()

@@ -56,6 +56,20 @@ def open_pickup_desk(
     return window, desk, token
 
 
+def make_active(qtbot: object, window: QWidget) -> None:
+    """Makes ``window`` the active window, asking again until it is: the offscreen platform can
+    hand the activation to a window an earlier test closed (its deferred activation processed
+    after ours), and the focus set afterwards then went nowhere (the desk's CI, once)."""
+
+    def active() -> bool:
+        if QApplication.activeWindow() is window:
+            return True
+        window.activateWindow()
+        return False
+
+    qtbot.waitUntil(active)  # type: ignore[attr-defined]
+
+
 def _focus_in(window: QWidget) -> bool:
     focus = QApplication.focusWidget()
     active = QApplication.activeWindow() is window

@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from factories import new_case
-from gui_keys import press, type_text
+from gui_keys import make_active, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
@@ -54,8 +54,8 @@ def test_after_f9_the_cursor_is_where_the_clerk_types_next(
     qtbot.addWidget(page)
     page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "r.pdf")
     page.show()
-    page.activateWindow()
     qtbot.waitExposed(page)
+    make_active(qtbot, page)
     first = new_case(sync_ctx.app, name="陳堃", copies=4)  # NT$60
     _paid_with_keys(qtbot, page, first, "20")  # a part: the next part goes in the cash
     qtbot.waitUntil(lambda: QApplication.focusWidget() is page.tendered_spin, timeout=10000)
@@ -85,8 +85,8 @@ def test_the_change_to_hand_back_stays_on_the_page_after_f9(
     qtbot.addWidget(page)
     page.printer_factory = lambda: qt_print.make_printer(output_pdf=tmp_path / "r.pdf")
     page.show()
-    page.activateWindow()
     qtbot.waitExposed(page)
+    make_active(qtbot, page)
     number = new_case(sync_ctx.app, name="陳堃", copies=1)  # NT$15
     _paid_with_keys(qtbot, page, number, "15", tendered="100")
     [receipt] = payments.receipts_of_case(sync_ctx.app, number)
