@@ -359,12 +359,14 @@ def _run(arguments: list[str]) -> int:
     from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 
     from eservice_desktop.county.migrate import CountyDatabaseTooNew, NotACountyDatabase
+    from eservice_desktop.county.schema_in_use import CountyDatabaseInUse
     from eservice_desktop.county.service import BadRequest
     from eservice_desktop.domain.errors import DomainError
 
+    schema = (CountyDatabaseTooNew, NotACountyDatabase, CountyDatabaseInUse)
     try:
         return int(args.func(args) or 0)
-    except (Refused, BadRequest, DomainError, CountyDatabaseTooNew, NotACountyDatabase) as e:
+    except (Refused, BadRequest, DomainError, *schema) as e:
         print(said(e.message_zh, e.message_en), file=sys.stderr)
         return 2
     except (ArgumentError, DatabaseError) as e:  # --db: never a traceback, never its password

@@ -108,10 +108,15 @@ def is_current(engine: Engine) -> bool:
 
 def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
     """Brings the county schema to ``target`` (default this build's head); returns (from, to).
-    Raises CountyDatabaseTooNew when the database is at a revision this build does not know."""
+    Raises CountyDatabaseTooNew when the database is at a revision this build does not know,
+    ``schema_in_use.CountyDatabaseInUse`` when another program has its SQLite file open."""
     from alembic import command
     from alembic.script import ScriptDirectory
 
+    from eservice_desktop.county import schema_in_use
+
+    if not is_current(engine):
+        schema_in_use.refuse_if_served_elsewhere(engine, lambda: not is_current(engine))
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     script = ScriptDirectory.from_config(cfg)
     with engine.begin() as conn:

@@ -158,7 +158,7 @@ def is_county_or_new(names: list[str]) -> bool:
     return not names or any(n.startswith("county_") for n in names)
 
 
-def _sqlite_file(url: str) -> str | None:
+def sqlite_file(url: str) -> str | None:
     """The file of an SQLite URL; None for a database in memory or a URI one."""
     path = make_url(url).database or ""
     if os.name != "posix" or path in ("", ":memory:") or path.startswith("file:"):
@@ -195,7 +195,7 @@ def make_engine(url: str) -> Engine:
     """SQLite: WAL, durable commits, writers queue at BEGIN. PostgreSQL: a pre-pinged pool.
     Either way its errors never hold the bound values (personal data: ``hide_parameters``)."""
     if url.startswith("sqlite"):
-        path = _sqlite_file(url)
+        path = sqlite_file(url)
         _new_owner_only(path)
         engine = create_engine(
             url, connect_args={"check_same_thread": False, "timeout": 30}, hide_parameters=True

@@ -15,6 +15,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -338,3 +340,61 @@ def test_a_command_during_a_push_does_not_wait_for_its_write_lock(
         pushing.close()
         stats.join()
     assert "事件 0" in capsys.readouterr().out
+
+
+#: A program holding an SQLite file open, idle (an older server between two requests): the
+#: file in WAL as every server kept it; another process, as an older server is.
+_HOLDER = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+conn.execute("PRAGMA journal_mode=WAL")
+conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+print("open", flush=True)
+sys.stdin.readline()
+conn.close()
+"""
+
+
+def _held_open(path: Path) -> subprocess.Popen[str]:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(path)],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "open"
+    return holder
+
+
+def test_an_upgrade_under_a_server_still_running_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server of the build before left running on the same SQLite file (here: another
+    process holding it open, idle) while IT upgraded: ``db upgrade``, and the new server's
+    start, upgraded the schema under it. Both are refused now, exit 2, the database as it was;
+    once it is closed the upgrade goes ahead, and a database already at head is not held up."""
+    from eservice_desktop.county import schema_in_use
+
+    monkeypatch.setattr(schema_in_use, "WAIT_S", 0.2)
+    url = _copy_fixture(tmp_path)
+    older = _held_open(tmp_path / "county.sqlite3")
+    try:
+        for command in (["db", "upgrade"], ["stats"]):
+            assert county_main([*command, "--db", url]) == 2
+            err = capsys.readouterr().err
+            assert err.count("\n") == 1 and "正由其他程式開啟中" in err and "未變更" in err, err
+        assert county_main(["db", "upgrade", "--db", url, "--lang", "en"]) == 2
+        assert "stop every server and command using it" in capsys.readouterr().err
+        engine = make_engine(url)
+        assert migrate.current(engine) is None  # not upgraded under it
+        engine.dispose()
+    finally:
+        older.communicate("\n", timeout=60)
+    assert county_main(["db", "upgrade", "--db", url]) == 0
+    capsys.readouterr()
+    current = _held_open(tmp_path / "county.sqlite3")  # a server of this build
+    try:
+        assert county_main(["db", "upgrade", "--db", url]) == 0
+        assert capsys.readouterr().out == f"已是最新版本 {migrate.head()}\n"
+    finally:
+        current.communicate("\n", timeout=60)
