@@ -21,6 +21,7 @@ _ZH_LABELS: dict[str, str] = {
     "last_error": "上次錯誤",
     "conflicts": "待處理衝突",
     "quarantined": "隔離事件",
+    "access_pending": "待上傳存取紀錄",
     "cursor": "接收位置",
     "catch_up": "補收進度",
     "clock_offset_s": "與縣府時鐘差（秒）",

@@ -248,6 +248,20 @@ def outbox(s: Session, limit: int, skip: Iterable[str] = ()) -> list[AccessRecor
     return [_row_record(r) for r in rows]
 
 
+def pending_count(s: Session) -> int:
+    """This counter's access records the county has not acknowledged (``outbox``'s, the
+    actions an older county refuses included: they wait for its upgrade)."""
+    from sqlalchemy import func
+
+    office, device = db.counter_of(s)
+    query = select(func.count()).where(
+        AccessLogRow.acked_at.is_(None),
+        AccessLogRow.office == office,
+        AccessLogRow.device == device,
+    )
+    return int(s.scalar(query) or 0)
+
+
 def mark_acked(s: Session, access_ids: Iterable[str], at: datetime) -> None:
     from sqlalchemy import update
 

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.services import access
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync.catch_up import stored as catch_up_stored
 from eservice_desktop.services.sync.conflict_pairs import open_void_rows, receipt_rows
@@ -59,6 +60,8 @@ def status(app: App, *, totals: bool = True) -> dict[str, Any]:
             "last_error": get_state(s, "last_error") or None,
             "conflicts": conflicts,
             "quarantined": quarantined_count(s),
+            # the access log's records waiting (an older county's refused actions among them)
+            "access_pending": access.pending_count(s),
             "cursor": get_state(s, "cursor") or "",
             # an unfinished catch-up: received so far of the total (services/sync/catch_up.py)
             "catch_up": {"done": catch_up[0], "total": catch_up[1]} if catch_up else None,

@@ -12,6 +12,7 @@ from sync_helpers import CountyServer, enrol, new_case, pending, sync_now
 from eservice_desktop.county.store import ConflictRow, CountyChainHeadRow, CountyChainRow
 from eservice_desktop.services import cases, sync
 from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.status import status as sync_status
 from eservice_desktop.storage import db
 from eservice_desktop.storage.models import EventRow
 
@@ -250,10 +251,13 @@ def test_a_county_older_than_the_sign_ins_still_gets_the_views_after_them(
     assert sync_now(h01).access == 1
     with h01.reading() as s:
         assert [r.action for r in access.outbox(s, 100)] == ["signin", "signin"]
+    # IT sees them wait (`sync status`): the rounds succeeded and said nothing of them
+    assert sync_status(h01)["access_pending"] == 2
 
     proxy.rules.clear()  # the county upgraded
     assert sync_now(h01).access == 2
     with h01.reading() as s:
         assert access.outbox(s, 100) == [] and access.first_break(s) is None
+    assert sync_status(h01)["access_pending"] == 0
     actions = _county_rows(sqlite_county, select(CountyAccessRow.action))
     assert sorted(a for (a,) in actions) == ["search", "signin", "signin", "view", "view", "view"]
