@@ -73,17 +73,26 @@ def follow(
 def _reason(over: int, state: CaseState) -> tuple[str, str]:
     """Why the case holds too much: the fee taken twice, or (one payment only) the fee lowered
     or exempted at one counter while another, offline, took it in full: it said "taken twice"
-    for that too, and the clerk looked for a second receipt there was none of."""
-    if sum(1 for p in state.payments if p.net > 0) < 2:
-        return (
-            f"溢繳 {over} 元：本案規費已減免或調降（他櫃離線時仍依原額收費），請辦理退費",
-            f"Over-paid by NT${over}: the fee was lowered or exempted while another counter "
-            "took it in full offline; refund the over-payment",
+    for that too, and the clerk looked for a second receipt there was none of. The receipts
+    are named (their numbers say the office and counter): it said 他櫃 / "another counter" to
+    the counter that had taken the money itself, and to an office whose other was another
+    office (a pickup office's desk)."""
+    taken = sorted((p for p in state.payments if p.net > 0), key=lambda p: p.at)  # as taken
+    numbers = [p.receipt_number for p in taken if p.receipt_number]
+    if len(taken) < 2:
+        zh_which, en_which = (
+            (f"收據 {numbers[0]} ", f"receipt {numbers[0]}") if numbers else ("", "it")
         )
+        return (
+            f"溢繳 {over} 元：本案規費已減免或調降，{zh_which}於離線時仍依原額收費，請辦理退費",
+            f"Over-paid by NT${over}: the fee was lowered or exempted while {en_which} "
+            "was taken in full offline; refund the over-payment",
+        )
+    zh_which = f"（收據 {'、'.join(numbers)}）" if numbers else ""
+    en_which = f" (receipts {', '.join(numbers)})" if numbers else ""
     return (
-        f"溢繳 {over} 元：本案規費已重複收取（他櫃離線時亦已收費），請辦理退費",
-        f"Over-paid by NT${over}: the fee was taken twice (another counter took it "
-        "while offline); refund the over-payment",
+        f"溢繳 {over} 元：本案規費已重複收取{zh_which}，請辦理退費",
+        f"Over-paid by NT${over}: the fee was taken twice{en_which}; refund the over-payment",
     )
 
 

@@ -1,5 +1,6 @@
 """Money taken on a case another counter had cancelled or rejected: a counter offline took the
-fee and printed its receipt while another counter of the office ended the case. Money taken is
+fee and printed its receipt while another counter (of the office, or of a pickup office) ended
+the case. Money taken is
 a fact the county takes (``domain.case_rules.taken_anyway``); the citizen is owed it back, so
 every counter that learns of it lists a conflict to refund it (``domain.refunds.paid_after_end``),
 settled on every counter by the refund (or void) that leaves nothing of it.
@@ -57,12 +58,20 @@ def follow(
 
 
 def _reason(state: CaseState, held: int) -> tuple[str, str]:
+    """The receipts taken after the end are named (their numbers say the office and counter):
+    it said 他櫃 / "another counter" to the counter that had taken the money itself, and to an
+    office whose other was another office (a pickup office's desk)."""
     if state.lifecycle == CANCELLED:
         zh_end, en_end = "撤件", "cancelled"
     else:
         zh_end, en_end = "駁回", "rejected"
+    end = state.closed_at
+    after = (p for p in state.payments if end is not None and p.at > end and p.net > 0)
+    numbers = [p.receipt_number for p in sorted(after, key=lambda p: p.at) if p.receipt_number]
+    zh_which = f"（收據 {'、'.join(numbers)}）" if numbers else ""
+    en_which = f" (receipt {', '.join(numbers)})" if numbers else ""
     return (
-        f"本案已{zh_end}，他櫃離線時仍收取規費 {held} 元並開立收據，請退還民眾",
-        f"NT${held} was taken after the case was {en_end} (another counter took it while "
-        "offline, with a receipt): refund it to the citizen",
+        f"本案已{zh_end}，離線時仍收取規費 {held} 元{zh_which}，請退還民眾",
+        f"NT${held} was taken after the case was {en_end}{en_which}, by a counter offline: "
+        "refund it to the citizen",
     )

@@ -178,9 +178,11 @@ def test_money_taken_offline_on_a_case_cancelled_meanwhile_is_listed_to_refund(
         assert _drawers(app) == (0, FEE, FEE)
         [conflict] = open_conflicts(app)
         assert conflict.case_number == number
-        assert "本案已撤件，他櫃離線時仍收取規費 300 元" in conflict.reason
+        # the receipt named (its number says the counter): 他櫃 was said to 02 itself
+        assert f"本案已撤件，離線時仍收取規費 300 元（收據 {receipt}）" in conflict.reason
         assert (
-            "NT$300 was taken after the case was cancelled" in open_conflicts(app, "en")[0].reason
+            f"NT$300 was taken after the case was cancelled (receipt {receipt})"
+            in open_conflicts(app, "en")[0].reason
         )
     add_accounts(d1)
     payments.refund(d1, receipt, FEE, "撤件退費", approval=supervisor_approval())
@@ -235,7 +237,9 @@ def test_a_partial_refund_of_money_taken_after_a_rejection_names_what_is_left(
     _race(d1, d2)
     for app in (d1, d2):
         [conflict] = open_conflicts(app)
-        assert "本案已駁回，他櫃離線時仍收取規費 200 元" in conflict.reason
+        assert (
+            f"本案已駁回，離線時仍收取規費 200 元（收據 {paid.receipt_number}）" in conflict.reason
+        )
         assert "NT$200 was taken after the case was rejected" in open_conflicts(app, "en")[0].reason
 
 

@@ -47,17 +47,21 @@ def test_an_exemption_crossing_a_payment_is_not_said_to_be_the_fee_taken_twice(
     clock.set(clock.now + timedelta(minutes=2))
     fees.assess(h01, number, exempt=True, reason="低收入戶", approval=supervisor_approval("低收"))
     clock.set(clock.now + timedelta(minutes=2))
-    payments.record_payment(h02, number, "cash", 15, tendered=15)
+    receipt = payments.record_payment(h02, number, "cash", 15, tendered=15).receipt_number
     for app in (h01, h02, h01):
         sync_now(app)
 
+    # the receipt named, its number saying where: 他櫃 / "another counter" was said to H02,
+    # which had taken it itself, and to H01, whose other was another office
+    assert receipt is not None and receipt.startswith("H02-01-")
     for app in (h01, h02):
         assert cases.load_case(app, number).balance == -15
         assert _reasons(app, number) == [
             (
-                "溢繳 15 元：本案規費已減免或調降（他櫃離線時仍依原額收費），請辦理退費",
-                "Over-paid by NT$15: the fee was lowered or exempted while another counter"
-                " took it in full offline; refund the over-payment",
+                f"溢繳 15 元：本案規費已減免或調降，收據 {receipt} 於離線時仍依原額收費，"
+                "請辦理退費",
+                f"Over-paid by NT$15: the fee was lowered or exempted while receipt {receipt}"
+                " was taken in full offline; refund the over-payment",
             )
         ], app.settings.office_code
 
@@ -69,12 +73,12 @@ def test_a_fee_taken_at_both_offices_is_the_fee_taken_twice(
     number = new_case(h01, pickup_office="H02")
     for app in (h01, h02):
         sync_now(app)
-    payments.record_payment(h01, number, "cash", 15, tendered=15)
+    first = payments.record_payment(h01, number, "cash", 15, tendered=15).receipt_number
     clock.set(clock.now + timedelta(minutes=2))
-    payments.record_payment(h02, number, "cash", 15, tendered=15)
+    second = payments.record_payment(h02, number, "cash", 15, tendered=15).receipt_number
     for app in (h01, h02, h01):
         sync_now(app)
     for app in (h01, h02):
         [(zh, en)] = _reasons(app, number)
-        assert zh.startswith("溢繳 15 元：本案規費已重複收取"), app.settings.office_code
-        assert "the fee was taken twice" in en
+        assert zh == f"溢繳 15 元：本案規費已重複收取（收據 {first}、{second}），請辦理退費"
+        assert f"the fee was taken twice (receipts {first}, {second})" in en
