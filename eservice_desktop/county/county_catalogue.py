@@ -65,6 +65,16 @@ def office_name(catalogue: Catalogue, code: str) -> str:
         return code
 
 
+def office_phone(catalogue: Catalogue, code: str) -> str:
+    """How a notice that sends the citizen to the office says where to call: （電話 03-…）
+    when the catalogue has the office's number, else nothing (no number is made up)."""
+    try:
+        phone = catalogue.office(code).phone
+    except DomainError:
+        return ""
+    return f"（電話 {phone}）" if phone else ""
+
+
 def sends_mms(catalogue: Catalogue, state: CaseState) -> bool:
     """The ready notice is an MMS with the pickup code only when the catalogue flags both the
     service and the pickup office (seed appendix 21)."""

@@ -22,6 +22,7 @@ from eservice_desktop.county import notice_outcomes
 from eservice_desktop.county.county_catalogue import (
     county_catalogue,
     office_name,
+    office_phone,
     sends_mms,
 )
 from eservice_desktop.county.notify_dispatch import (
@@ -80,6 +81,7 @@ __all__ = [
     "messages_for",
     "notice_text",
     "office_name",
+    "office_phone",
     "pickup_picture",
     "queue",
     "sends_mms",
@@ -107,7 +109,9 @@ PAYMENT_DUE_HOLD = timedelta(minutes=5)
 
 def stage_of(before: CaseState | None, after: CaseState, event: Event) -> str | None:
     """The four stages of the seed (received, payment due, supplement, closed/rejected); a case
-    collected at an office is "closed" by its ready-for-pickup notice (one message, not two)."""
+    collected at an office is "closed" by its ready-for-pickup notice (one message, not two).
+    A withdrawal (撤件) is told too: asked for by phone, or made by the office, it left the
+    citizen waiting for a ready notice that would never come."""
     t = event.type
     if t == ev.RECEIVED:
         return "received"
@@ -129,6 +133,8 @@ def stage_of(before: CaseState | None, after: CaseState, event: Event) -> str | 
         return "rejected"
     if t == ev.READY_FOR_PICKUP:
         return "ready_for_pickup"
+    if t == ev.CANCELLED:
+        return "cancelled"
     return None
 
 
@@ -186,6 +192,37 @@ def _due_at_pickup(state: CaseState) -> str:
     return f"尚有規費新臺幣 {state.balance:,} 元未繳，請於領件時繳納。"
 
 
+def _supplement(state: CaseState, what: str, catalogue: Catalogue) -> str:
+    reason = _sentence(state.supplement_reason) or "請洽本所。"
+    phone = office_phone(catalogue, state.office)
+    ask = f"如有疑問，請洽本所{phone}。" if phone else ""
+    return f"{what}尚需補正：{reason}請於補正後送交本所，以便續辦。{ask}"
+
+
+def _rejected(state: CaseState, what: str, catalogue: Catalogue) -> str:
+    reason = _sentence(state.rejection_reason) or "詳如處分書。"
+    ask = f"如有疑問，請洽本所{office_phone(catalogue, state.office)}。"
+    return f"很抱歉，{what}經審查未能核准，理由：{reason}{ask}"
+
+
+def _cancelled(state: CaseState, what: str, catalogue: Catalogue) -> str:
+    """Without the clerk's reason: it is written for the case's record (請填寫撤件理由), never
+    said to be sent (a rejection's is: 民眾會看到). The fee paid is named, since a withdrawal
+    refunds nothing by itself (the refund is asked for at the counter)."""
+    paid = f"已繳規費新臺幣 {state.paid:,} 元如需退還，請洽本所辦理。" if state.paid > 0 else ""
+    ask = f"如有疑問，請洽本所{office_phone(catalogue, state.office)}。"
+    return f"{what}已撤件，本所不再辦理，亦不會寄送領件通知。{paid}{ask}"
+
+
+#: The notices of a request the case stops at or ends on: each names the office's phone when
+#: the catalogue has it (the rejected one said 請洽本所 and no more).
+_ENDINGS = {
+    "supplement_requested": _supplement,
+    "rejected": _rejected,
+    "cancelled": _cancelled,
+}
+
+
 def notice_text(
     stage: str, state: CaseState, event: Event, catalogue: Catalogue, *, mms: bool = False
 ) -> str:
@@ -211,14 +248,10 @@ def notice_text(
             f"{head}{what}應繳規費新臺幣 {state.balance:,} 元，"
             "請至本所櫃檯或線上繳納，繳費後即續行辦理。"
         )
-    if stage == "supplement_requested":
-        reason = _sentence(state.supplement_reason) or "請洽本所。"
-        return f"{head}{what}尚需補正：{reason}請於補正後送交本所，以便續辦。"
+    if stage in _ENDINGS:
+        return head + _ENDINGS[stage](state, what, catalogue)
     if stage == "closed":
         return f"{head}{what}已辦結，文件將郵寄至您的通訊地址，請留意收件。"
-    if stage == "rejected":
-        reason = _sentence(state.rejection_reason) or "詳如處分書。"
-        return f"{head}很抱歉，{what}經審查未能核准，理由：{reason}如有疑問，請洽本所。"
     if stage == "ready_for_pickup":
         number = str(event.payload.get("pickup_number", state.pickup_number))
         until = _expiry(event)

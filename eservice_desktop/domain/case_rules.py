@@ -204,7 +204,7 @@ def _check_approval(p: pl.ApprovalGranted, clerk: str) -> None:
 
 
 def _check_ended(_state: CaseState, p: pl.Rejected | pl.Cancelled, t: str) -> None:
-    told = t == ev.REJECTED  # a withdrawal is told to no one (county.notify.stage_of)
+    told = t == ev.REJECTED  # a withdrawal is told without its reason (county.notify)
     _require_reason(p, *(_TOLD if told else ("請填寫撤件理由", "A reason is required")))
 
 

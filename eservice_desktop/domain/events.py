@@ -61,6 +61,9 @@ NOTICE_STAGES: Final = (
     "closed",
     "rejected",
     "ready_for_pickup",
+    #: not one of the seed's four: a case withdrawn (撤件, often asked by phone) was told
+    #: nothing, and its applicant waited for a ready notice that would never come
+    "cancelled",
 )
 #: A supervisor approved an exception (void, refund, ...) requested by another operator; it is
 #: appended in the same transaction as the event it approves (``for_event``), just before it

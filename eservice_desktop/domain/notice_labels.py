@@ -15,6 +15,7 @@ NOTICE_STAGE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "closed": ("辦結通知", "Closed"),
     "rejected": ("駁回通知", "Rejected"),
     "ready_for_pickup": ("領件通知", "Ready for pickup"),
+    "cancelled": ("撤件通知", "Cancelled"),
 }
 
 NOTICE_CHANNEL_LABELS: Final[dict[str, tuple[str, str]]] = {

@@ -1,7 +1,7 @@
 """The question before 駁回 (Alt+J) and 撤件 (Alt+N): both end the case for good, so one
 keystroke after a reason must not do it unasked. A rejection's reason is sent to the citizen; a
-withdrawal (the citizen's own request) sends nothing, and the question says so: it said the
-citizen would be told, and the clerk told the citizen to expect a message that never came.
+withdrawal is told to the citizen without its reason (written for the case's record), and the
+question says so, so the clerk promises neither more nor less than the message that comes.
 
 The question names the case, the reason the citizen will read and, when fees were paid, that
 ending the case refunds nothing (the refund is the fees page's, F6). The way back is the
@@ -29,9 +29,11 @@ def question(view: cases.CaseView, ending: Ending, reason: str) -> str:
     if ending == "reject":
         text = _t("駁回案件 {number}？駁回後本案即結束，不能復原；民眾會收到通知與理由：{reason}")
     else:
-        # no notice goes out for a withdrawal (county.notify.stage_of): the citizen asked for it
+        # the county tells the citizen the case was withdrawn, without the clerk's reason
+        # (county.notify.stage_of): the question said nothing went out, until it did
         text = _t(
-            "撤件案件 {number}？撤件後本案即結束，不能復原；理由記錄於案件，不另通知民眾：{reason}"
+            "撤件案件 {number}？撤件後本案即結束，不能復原；民眾會收到撤件通知（不含理由），"
+            "理由記錄於案件：{reason}"
         )
     text = text.format(number=view.case_number, reason=reason)
     if view.paid > 0:

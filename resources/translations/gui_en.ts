@@ -11,8 +11,8 @@
         <translation>Reject case {number}? A rejected case ends for good and cannot be reopened; the citizen is told, with the reason: {reason}</translation>
     </message>
     <message>
-        <source>撤件案件 {number}？撤件後本案即結束，不能復原；理由記錄於案件，不另通知民眾：{reason}</source>
-        <translation>Cancel case {number}? A cancelled case ends for good and cannot be reopened; the reason is recorded on the case and the citizen is sent no notice: {reason}</translation>
+        <source>撤件案件 {number}？撤件後本案即結束，不能復原；民眾會收到撤件通知（不含理由），理由記錄於案件：{reason}</source>
+        <translation>Cancel case {number}? A cancelled case ends for good and cannot be reopened; the citizen is sent a cancellation notice (without the reason), and the reason is recorded on the case: {reason}</translation>
     </message>
     <message>
         <source>本案已繳規費 {paid} 元：結束案件不會退費；民眾申請退費時，請在收費頁（F6）辦理。</source>

@@ -306,9 +306,9 @@ def test_the_cancel_question_without_money_says_nothing_of_fees(qtbot, ctx: GuiC
     detail.cancel_button.click()
     qtbot.waitUntil(lambda: len(seen) == 1, timeout=3000)
     assert "撤件案件 " + number in seen[0] and "規費" not in seen[0]
-    # no notice goes out for a withdrawal (the county's, tests/integration/sync/
-    # test_notice_resend.py): the question said the citizen would be told
-    assert "不另通知民眾" in seen[0] and "民眾會收到通知" not in seen[0]
+    # the county tells the citizen, without the reason (tests/integration/sync/
+    # test_notice_case_ended.py): the question said no notice went out
+    assert "民眾會收到撤件通知（不含理由）" in seen[0] and "不另通知民眾" not in seen[0]
     ctx.tasks.wait_idle()  # Enter is the way back (the default), never the ending
     assert detail.status_label.text() == before and ev.CANCELLED not in detail.timeline_types()
 

@@ -28,7 +28,7 @@ from eservice_desktop.county.store import (
 )
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Event
-from eservice_desktop.services import cases, core, notices
+from eservice_desktop.services import core, notices
 from eservice_desktop.services.core import App
 
 
@@ -187,22 +187,3 @@ def test_the_county_reports_queued_retrying_sent_failed_and_requeues_on_resend(
     assert got[-1] == "failed" and got.count("retrying") == notify.MAX_ATTEMPTS
     assert gw.sent == ["hi"]
     engine.dispose()
-
-
-def test_a_withdrawal_sends_the_citizen_no_notice(
-    office: Callable[..., App], sqlite_county: CountyServer
-) -> None:
-    """The case detail's 撤件 question says so (gui/case_end.py): it promised a notice with the
-    reason, and the clerk told the citizen to expect a message that never came."""
-    h01 = office("H01", "01", sqlite_county.url)
-    enrol(h01, sqlite_county)
-    number = new_case(h01)
-    sync_now(h01)
-    (received,) = outbox(sqlite_county, 1)
-    cases.cancel_case(h01, number, "民眾撤回申請")
-    sync_now(h01)
-    sync_now(h01)
-    time.sleep(1)  # a notice would have been written by now
-    lines = outbox(sqlite_county, 1)
-    assert lines == [received]
-    assert cases.load_case(h01, number).lifecycle == "cancelled"

@@ -170,6 +170,47 @@ def test_supplement_and_rejection_carry_the_reason_once() -> None:
     )
 
 
+def _with_phone(phone: str = "03-3322101") -> Catalogue:
+    """The shipped catalogue with H01's phone (only L05 has one in offices.json)."""
+    services = resources.read_json("catalogue", "services.json")
+    offices = resources.read_json("catalogue", "offices.json")
+    for o in offices["offices"]:
+        if o["code"] == "H01":
+            o["phone"] = phone
+    return Catalogue.from_dict(services, offices)
+
+
+def test_the_notices_that_send_the_citizen_to_the_office_give_its_phone() -> None:
+    """A rejection said 請洽本所 with no number: the citizen rejected by SMS, away from the
+    office, had to look it up. Its phone goes in when the catalogue has one, none made up."""
+    phoned = _with_phone()
+    rej = _event(ev.REJECTED, {"reason": "申請人非本人或其法定代理人"})
+    [r] = _texts(_received(), rej, catalogue=phoned)
+    ask = "如有疑問，請洽本所（電話 03-3322101）。"
+    assert r.body.endswith("理由：申請人非本人或其法定代理人。" + ask)
+    sup = _event(ev.SUPPLEMENT_REQUESTED, {"reason": "缺少委託書"})
+    [m] = _texts(_received(), sup, catalogue=phoned)
+    assert m.body.endswith("缺少委託書。請於補正後送交本所，以便續辦。" + ask)
+    cancel = _event(ev.CANCELLED, {"reason": "民眾來電撤回"})
+    [c] = _texts(_received(), cancel, catalogue=phoned)
+    assert c.stage == "cancelled" and c.body == (
+        "【桃園市桃園戶政事務所】您申請的「請領戶籍謄本」（案件編號 H01-01-115-000001-3）已撤件，"
+        "本所不再辦理，亦不會寄送領件通知。如有疑問，請洽本所（電話 03-3322101）。"
+    )
+    assert "民眾來電撤回" not in c.body  # the reason is the case's record, not the citizen's
+
+
+def test_a_withdrawal_names_the_fee_it_did_not_refund() -> None:
+    fee = _event(ev.FEE_ASSESSED, {"total": 1200, "items": []})
+    paid = _event(
+        ev.PAYMENT_RECORDED,
+        {"payment_id": str(uuid.uuid4()), "amount": 1200, "method": "cash", "receipt_number": ""},
+    )
+    cancel = _event(ev.CANCELLED, {"reason": "重複申請"})
+    [c] = _texts(_received(), fee, paid, cancel)
+    assert "已繳規費新臺幣 1,200 元如需退還，請洽本所辦理。" in c.body
+
+
 @pytest.mark.parametrize("mark", ["！", "？", "!", "?"])
 def test_a_reason_ending_in_its_own_mark_gets_no_full_stop_after_it(mark: str) -> None:
     sup = _event(ev.SUPPLEMENT_REQUESTED, {"reason": f"請於本週內補正{mark}"})
