@@ -21,8 +21,10 @@ from eservice_desktop.county_link import pickup_crypto
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case import (
+    CANCELLED,
     PICKED_UP,
     READY,
+    REJECTED,
     CaseState,
 )
 from eservice_desktop.domain.errors import DomainError
@@ -126,6 +128,8 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
         )
     if state.lifecycle == PICKED_UP:
         raise already_refusal(app, state)
+    if state.lifecycle in (CANCELLED, REJECTED):
+        raise ended_refusal(state)
     if state.lifecycle != READY:
         raise _refuse(
             NOT_READY,
@@ -148,6 +152,21 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
             "This code was replaced by a newer pickup notice; ask for the latest MMS.",
             {"case_number": state.case_number},
         )
+
+
+def ended_refusal(state: CaseState) -> pt.PickupRefused:
+    """A code of a case withdrawn or rejected (``not_ready``, as any case not ready): the desk
+    said 請民眾待收到領件通知後再來, and the citizen waited for a notice that never comes. It
+    says the case ended, so the clerk tells the citizen nothing will be handed over."""
+    zh, en = state.status_label("zh_TW"), state.status_label("en")
+    return _refuse(
+        NOT_READY,
+        f"案件 {state.case_number} 已{zh}，本案已結束，沒有文件可交付，此領件碼不再有效；"
+        f"請告知民眾本案已{zh}，如有疑問請洽承辦人員。",
+        f"Case {state.case_number} was {en.lower()}: the case has ended, there is nothing to "
+        "hand over and this code is no longer valid. Tell the citizen the case has ended.",
+        {"case_number": state.case_number, "status": state.status},
+    )
 
 
 def already_refusal(app: App, state: CaseState) -> pt.PickupRefused:

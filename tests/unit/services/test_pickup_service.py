@@ -165,6 +165,37 @@ def test_not_ready_case_refused(app: App, county: County) -> None:
     assert number != view.case_number
 
 
+@pytest.mark.parametrize(
+    ("end", "word", "word_en"), [("cancel", "撤件", "cancelled"), ("reject", "駁回", "rejected")]
+)
+def test_a_code_of_an_ended_case_says_the_case_ended(
+    app: App, county: County, end: str, word: str, word_en: str
+) -> None:
+    """It said 尚未可領件，請民眾待收到領件通知後再來: the citizen of a withdrawn or rejected
+    case was sent home to wait for a ready notice that never comes."""
+    from pickup_support import FIELDS
+
+    from eservice_desktop.services.intake import IntakeRequest, intake
+
+    view = intake(
+        app,
+        IntakeRequest(
+            service_code="HR-TRANSCRIPT",
+            applicant_id="A123456789",
+            applicant_name="王小明",
+            fields=dict(FIELDS),
+        ),
+    )
+    token = county.token(case_id=view.case_id, case_number=view.case_number)
+    ending = cases.cancel_case if end == "cancel" else cases.reject_case
+    ending(app, view.case_number, "申請人撤回")
+    r = pickup.verify(app, token)
+    assert r.reason == "not_ready" and not r.ok  # the contract's reason, as before
+    assert f"已{word}" in r.message_zh and "本案已結束" in r.message_zh
+    assert "待收到領件通知" not in r.message_zh
+    assert f"was {word_en}" in r.message_en and "nothing to hand over" in r.message_en
+
+
 def test_replaced_code_refused(app: App, county: County) -> None:
     number, token = ready_case(app, county, pickup_number="0427")
     case_id = cases.load_case(app, number).case_id
