@@ -25,6 +25,7 @@ from eservice_desktop.county.county_catalogue import (
     office_phone,
     sends_mms,
 )
+from eservice_desktop.county.notice_texts import ENDINGS, told_after
 from eservice_desktop.county.notify_dispatch import (
     MAX_ATTEMPTS,
     Dispatcher,
@@ -88,6 +89,7 @@ __all__ = [
     "service_label",
     "service_label_en",
     "stage_of",
+    "told_after",
 ]
 
 log = logging.getLogger("eservice.county.notify")
@@ -135,16 +137,9 @@ def stage_of(before: CaseState | None, after: CaseState, event: Event) -> str | 
         return "ready_for_pickup"
     if t == ev.CANCELLED:
         return "cancelled"
+    if t == ev.PAYMENT_REFUNDED:
+        return "refunded"
     return None
-
-
-def _sentence(text: str) -> str:
-    """A reason typed by a clerk, as the end of a sentence: one full stop, no doubled one, and
-    none after the clerk's own ! or ? (the citizen read 請於本週內補正！。)."""
-    text = " ".join(text.split()).rstrip("。．.；;，, ")
-    if not text:
-        return ""
-    return text if text[-1] in "！？!?" else text + "。"
 
 
 def _expiry(event: Event) -> str:
@@ -192,37 +187,6 @@ def _due_at_pickup(state: CaseState) -> str:
     return f"尚有規費新臺幣 {state.balance:,} 元未繳，請於領件時繳納。"
 
 
-def _supplement(state: CaseState, what: str, catalogue: Catalogue) -> str:
-    reason = _sentence(state.supplement_reason) or "請洽本所。"
-    phone = office_phone(catalogue, state.office)
-    ask = f"如有疑問，請洽本所{phone}。" if phone else ""
-    return f"{what}尚需補正：{reason}請於補正後送交本所，以便續辦。{ask}"
-
-
-def _rejected(state: CaseState, what: str, catalogue: Catalogue) -> str:
-    reason = _sentence(state.rejection_reason) or "詳如處分書。"
-    ask = f"如有疑問，請洽本所{office_phone(catalogue, state.office)}。"
-    return f"很抱歉，{what}經審查未能核准，理由：{reason}{ask}"
-
-
-def _cancelled(state: CaseState, what: str, catalogue: Catalogue) -> str:
-    """Without the clerk's reason: it is written for the case's record (請填寫撤件理由), never
-    said to be sent (a rejection's is: 民眾會看到). The fee paid is named, since a withdrawal
-    refunds nothing by itself (the refund is asked for at the counter)."""
-    paid = f"已繳規費新臺幣 {state.paid:,} 元如需退還，請洽本所辦理。" if state.paid > 0 else ""
-    ask = f"如有疑問，請洽本所{office_phone(catalogue, state.office)}。"
-    return f"{what}已撤件，本所不再辦理，亦不會寄送領件通知。{paid}{ask}"
-
-
-#: The notices of a request the case stops at or ends on: each names the office's phone when
-#: the catalogue has it (the rejected one said 請洽本所 and no more).
-_ENDINGS = {
-    "supplement_requested": _supplement,
-    "rejected": _rejected,
-    "cancelled": _cancelled,
-}
-
-
 def notice_text(
     stage: str, state: CaseState, event: Event, catalogue: Catalogue, *, mms: bool = False
 ) -> str:
@@ -248,8 +212,8 @@ def notice_text(
             f"{head}{what}應繳規費新臺幣 {state.balance:,} 元，"
             "請至本所櫃檯或線上繳納，繳費後即續行辦理。"
         )
-    if stage in _ENDINGS:
-        return head + _ENDINGS[stage](state, what, catalogue)
+    if stage in ENDINGS:
+        return head + ENDINGS[stage](state, event, what, catalogue)
     if stage == "closed":
         return f"{head}{what}已辦結，文件將郵寄至您的通訊地址，請留意收件。"
     if stage == "ready_for_pickup":

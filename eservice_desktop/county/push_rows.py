@@ -195,9 +195,7 @@ def accept(
         batch.new_code.append(e.case_id)  # not one the batch closes: made ready once, below
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
     # no messages_for call)
-    if (after.phone or after.email) and not (
-        before is not None and before.lifecycle == READY_STATE
-    ):
+    if (after.phone or after.email) and notify.told_after(before, e):
         messages = notify.messages_for(before, after, e, notify.county_catalogue(s))
         notify.queue(s, e, messages, batch.now, batch.routes[e.case_id])
     if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (

@@ -64,6 +64,9 @@ NOTICE_STAGES: Final = (
     #: not one of the seed's four: a case withdrawn (撤件, often asked by phone) was told
     #: nothing, and its applicant waited for a ready notice that would never come
     "cancelled",
+    #: money handed back (whole or part): told even on a case ready for pickup, so a refund
+    #: recorded that the citizen never received shows
+    "refunded",
 )
 #: A supervisor approved an exception (void, refund, ...) requested by another operator; it is
 #: appended in the same transaction as the event it approves (``for_event``), just before it

@@ -16,6 +16,7 @@ NOTICE_STAGE_LABELS: Final[dict[str, tuple[str, str]]] = {
     "rejected": ("駁回通知", "Rejected"),
     "ready_for_pickup": ("領件通知", "Ready for pickup"),
     "cancelled": ("撤件通知", "Cancelled"),
+    "refunded": ("退費通知", "Refund"),
 }
 
 NOTICE_CHANNEL_LABELS: Final[dict[str, tuple[str, str]]] = {
