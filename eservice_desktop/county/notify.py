@@ -50,7 +50,7 @@ from eservice_desktop.county.store import (
 )
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain.case import CaseState
+from eservice_desktop.domain.case import READY, CaseState
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
@@ -187,10 +187,24 @@ def _due_at_pickup(state: CaseState) -> str:
     return f"尚有規費新臺幣 {state.balance:,} 元未繳，請於領件時繳納。"
 
 
+def _replaced(number: str) -> str:
+    """The ready notice of a case made ready again: the citizen held two messages and showed
+    the first, whose code every desk refuses (此條碼已被新的領件通知取代)."""
+    return f"本通知取代先前的領件通知，原領件號碼 {number} 已失效。" if number else ""
+
+
 def notice_text(
-    stage: str, state: CaseState, event: Event, catalogue: Catalogue, *, mms: bool = False
+    stage: str,
+    state: CaseState,
+    event: Event,
+    catalogue: Catalogue,
+    *,
+    mms: bool = False,
+    replaces: str = "",
 ) -> str:
-    """The notice in natural zh-TW, signed with the office's name (never its code)."""
+    """The notice in natural zh-TW, signed with the office's name (never its code).
+    ``replaces``: the pickup number of the ready notice this one replaces (a new number, a new
+    code asked), which the text says is dead."""
     office = office_name(catalogue, state.office)
     pickup = office_name(catalogue, state.pickup_office or state.office)
     service = service_label(catalogue, state.service_code)
@@ -225,11 +239,11 @@ def notice_text(
             return (
                 f"{head}{what}已辦結，{by}至{pickup}領件（領件號碼 {number}），"
                 f"出示本簡訊條碼即可領取；無法掃描時請告知口述領件碼 {pt.short_code(token)}。"
-                f"{_due_at_pickup(state)}"
+                f"{_due_at_pickup(state)}{_replaced(replaces)}"
             )
         return (
             f"{head}{what}已辦結，{by}攜帶身分證件至{pickup}領件（領件號碼 {number}）。"
-            f"{_due_at_pickup(state)}"
+            f"{_due_at_pickup(state)}{_replaced(replaces)}"
         )
     raise ValueError(stage)
 
@@ -245,7 +259,10 @@ def messages_for(
         return []  # nobody to tell: no notice written (most pushed events)
     cat = catalogue if catalogue is not None else _shipped_catalogue()
     mms = stage == "ready_for_pickup" and bool(event.payload.get("token")) and sends_mms(cat, after)
-    text = notice_text(stage, after, event, cat, mms=mms)
+    replaces = ""
+    if before is not None and before.lifecycle == READY and stage == "ready_for_pickup":
+        replaces = before.pickup_number  # made ready again: a new number, a new code asked
+    text = notice_text(stage, after, event, cat, mms=mms, replaces=replaces)
     out: list[Message] = []
     subject = f"{office_name(cat, after.office)}：案件 {after.case_number} 辦理進度通知"
     if after.phone:

@@ -67,6 +67,9 @@ def test_a_ready_case_gets_a_new_code_at_the_new_number_and_the_old_one_is_dead(
     _first, again = _sent(sqlite_county, "領件號碼", 2)
     assert again["to"] == NEW and again["channel"] == first["channel"]
     assert f"領件號碼 {state.pickup_number}" in again["body"]
+    # the new message says the first is dead (the citizen showed the first, refused as replaced)
+    assert f"本通知取代先前的領件通知，原領件號碼 {old_number} 已失效。" in again["body"]
+    assert "取代" not in first["body"]
     # the code the old number holds hands nothing over; the new one does
     refused = pickup.verify(h01, old_token)
     assert refused.reason == "case_mismatch", refused.message_en
@@ -110,6 +113,7 @@ def test_a_new_code_asked_for_a_forwarded_mms_kills_the_old_one(
     first, again = _sent(sqlite_county, "領件號碼", 2)
     assert first["to"] == again["to"] == OLD
     assert f"領件號碼 {state.pickup_number}" in again["body"]
+    assert f"原領件號碼 {old_number} 已失效" in again["body"]
     assert pickup.verify(h01, old_token).reason == "case_mismatch"
     assert pickup.handover(h01, new_token).handed_over
 
