@@ -126,3 +126,25 @@ def test_a_pending_notice_shows_its_outcome_after_the_round(qtbot, ctx: GuiConte
     ctx.sync_round_done.emit()
     qtbot.waitUntil(lambda: table.item(0, 3).text() == "傳送失敗", timeout=3000)
     assert detail.resend_button.isEnabled()
+
+
+def test_a_withdrawn_case_lists_its_notice_and_sends_it_again(qtbot, ctx: GuiContext) -> None:
+    """The withdrawal and refund notices are listed in words and resent from the keyboard on a
+    case that has ended (a stage the rule did not know was refused)."""
+    number = new_case(ctx.app)
+    cases.cancel_case(ctx.app, number, "民眾來電撤回")
+    report(ctx, number, "n1", "cancelled", status="failed", at="2026-03-10T02:01:00+00:00")
+    report(ctx, number, "n2", "refunded", status="sent", at="2026-03-10T02:02:00+00:00")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(lambda: detail.notices_table.rowCount() == 2, timeout=3000)
+    stages = [detail.notices_table.item(r, 0).text() for r in range(2)]
+    assert stages == ["撤件通知", "退費通知"]
+    detail.notices_table.setFocus()
+    qtbot.keyClick(detail.notices_table, Qt.Key.Key_Up)
+    assert detail.selected_notice().stage == "cancelled" and detail.resend_button.isEnabled()
+    qtbot.keyClick(detail, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(
+        lambda: detail.timeline_types()[-1:] == [ev.NOTICE_RESEND_REQUESTED], timeout=3000
+    )
+    last = len(detail.timeline_types()) - 1
+    assert detail.timeline.item(last, 4).text() == "撤件通知"
