@@ -31,17 +31,19 @@ def _lines(county: CountyServer) -> list[dict[str, Any]]:
     return [json.loads(x) for x in path.read_text("utf-8").splitlines() if x.strip()]
 
 
-def _cancelled(county: CountyServer, number: str, count: int = 1) -> list[dict[str, Any]]:
-    """The outbox's withdrawal notices of the case, once there are ``count`` (then a moment
-    more, for one too many to show)."""
+def _told(
+    county: CountyServer, number: str, word: str = "已撤件", count: int = 1
+) -> list[dict[str, Any]]:
+    """The outbox's notices of the case saying ``word``, once there are ``count`` (then a
+    moment more, for one too many to show)."""
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
-        found = [x for x in _lines(county) if number in x["body"] and "撤件" in x["body"]]
+        found = [x for x in _lines(county) if number in x["body"] and word in x["body"]]
         if len(found) >= count:
             time.sleep(1.5)
-            return [x for x in _lines(county) if number in x["body"] and "撤件" in x["body"]]
+            return [x for x in _lines(county) if number in x["body"] and word in x["body"]]
         time.sleep(0.2)
-    raise AssertionError(f"no withdrawal notice of {number}: {_lines(county)}")
+    raise AssertionError(f"no notice of {number} saying {word}: {_lines(county)}")
 
 
 def _sent(app: App, number: str, stage: str) -> None:
@@ -91,7 +93,7 @@ def test_a_withdrawal_is_told_once_even_when_its_batch_is_sent_again(
         _via(h01, proxy)
     proxy.wait_idle()
     assert _via(h01, proxy).duplicates >= 1  # the same batch again
-    (notice,) = _cancelled(sqlite_county, number)
+    (notice,) = _told(sqlite_county, number)
     body = notice["body"]
     assert notice["channel"] == "sms" and notice["to"] == "0912345678"
     assert body.startswith("【桃園市桃園戶政事務所】") and "已撤件" in body
@@ -109,15 +111,18 @@ def test_a_withdrawal_is_told_once_even_when_its_batch_is_sent_again(
     asked = notices.request_resend(h01, number, "cancelled")
     assert [n.channel for n in asked] == ["sms"]
     sync_now(h01)
-    first, again = _cancelled(sqlite_county, number, 2)
+    first, again = _told(sqlite_county, number, count=2)
     assert again["body"] == first["body"]
 
 
-def test_a_withdrawal_pulled_by_the_pickup_office_is_told_once(
-    office: Callable[..., App], sqlite_county: CountyServer
+@pytest.mark.parametrize(("end", "stage", "word"), [
+    ("cancel", "cancelled", "已撤件"), ("reject", "rejected", "未能核准"),
+])  # fmt: skip
+def test_an_ending_pulled_by_the_pickup_office_is_told_once(
+    office: Callable[..., App], sqlite_county: CountyServer, end: str, stage: str, word: str
 ) -> None:
-    """The pickup office pulls the filing office's withdrawal and pushes its own round: the
-    county sends one notice, and both offices list it."""
+    """The pickup office pulls the filing office's withdrawal (or rejection) and pushes its own
+    rounds: the county sends one notice, and both offices list it."""
     h01 = office("H01", "01", sqlite_county.url)
     h02 = office("H02", "01", sqlite_county.url)
     enrol(h01, sqlite_county)
@@ -125,13 +130,13 @@ def test_a_withdrawal_pulled_by_the_pickup_office_is_told_once(
     number = new_case(h01, pickup_office="H02")
     sync_now(h01)
     sync_now(h02)
-    cases.cancel_case(h01, number, REASON)
+    (cases.cancel_case if end == "cancel" else cases.reject_case)(h01, number, REASON)
     sync_now(h01)
     for _ in range(3):
         sync_now(h02)
-    assert cases.load_case(h02, number).lifecycle == "cancelled"
-    (notice,) = _cancelled(sqlite_county, number)
-    assert notice["body"].startswith("【桃園市桃園戶政事務所】")  # the office that withdrew it
-    _sent(h02, number, "cancelled")
-    _sent(h01, number, "cancelled")
-    assert len(_cancelled(sqlite_county, number)) == 1
+    assert cases.load_case(h02, number).lifecycle == stage
+    (notice,) = _told(sqlite_county, number, word)
+    assert notice["body"].startswith("【桃園市桃園戶政事務所】")  # the office that ended it
+    _sent(h02, number, stage)
+    _sent(h01, number, stage)
+    assert len(_told(sqlite_county, number, word)) == 1
