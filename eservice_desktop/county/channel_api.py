@@ -8,7 +8,7 @@
 - ``GET /v1/public/status`` (JSON) and ``GET /status`` (a small page readable on a phone; its
   form posts to ``POST /status``):
   case number + the last four characters of the applicant's ID; 20 failed queries a minute
-  per client address; masked data only.
+  per client address, 10 a day per case number (``status_case_limit``); masked data only.
 """
 
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects.
@@ -42,6 +42,7 @@ from eservice_desktop.county.channel_models import (
 )
 from eservice_desktop.county.edge import RateLimiter, client_key
 from eservice_desktop.county.refusals import answer_of, refused
+from eservice_desktop.county.status_case_limit import CASE_PAUSED, CaseQueryLimit
 from eservice_desktop.county.status_page import (
     NOT_FOUND,
     PAGE_HEADERS,
@@ -66,11 +67,14 @@ def register(
     *,
     channel_limiter: RateLimiter | None = None,
     status_limiter: RateLimiter | None = None,
+    case_limiter: CaseQueryLimit | None = None,
 ) -> None:
     """Adds the channels' routes and the citizen's status query to the county app."""
     per_channel = channel_limiter or RateLimiter(CHANNEL_RATE, WINDOW_S)
     per_client = status_limiter or RateLimiter(STATUS_RATE, WINDOW_S)
+    per_case = case_limiter or CaseQueryLimit()
     app.state.channel_limiter, app.state.status_limiter = per_channel, per_client
+    app.state.status_case_limiter = per_case
 
     @contextmanager
     def tx() -> Iterator[Session]:
@@ -82,7 +86,7 @@ def register(
 
     channel_of = _channel_dependency(read, per_channel)
     _channel_routes(app, tx, clock, channel_of)
-    _status_routes(app, read, per_client)
+    _status_routes(app, read, (per_client, per_case))
 
 
 Transaction = Callable[[], AbstractContextManager[Session]]
@@ -242,9 +246,13 @@ def _application(body: ApplicationIn) -> channels.Application:
     )
 
 
-def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> None:
+Limiters = tuple[RateLimiter, CaseQueryLimit]
+
+
+def _status_routes(app: FastAPI, tx: Transaction, limits: Limiters) -> None:
     """``GET /v1/public/status`` (JSON) and ``GET /status`` (the page), rate-limited per
-    client address."""
+    client address and per case number."""
+    per_client, per_case = limits
 
     def client_allowed(request: Request) -> str:
         key = f"status from {_client(request)}"
@@ -263,11 +271,17 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         id_last4: Annotated[str, Query(pattern=LAST4)],
     ) -> dict[str, Any]:
         """The four stages and the pickup office of a case (masked data only)."""
-        key = client_allowed(request)
+        key, number = client_allowed(request), _dashed(case_number)
+        if wait := per_case.hit(number):
+            paused = {"code": "rate.too_many", "message_zh": CASE_PAUSED[0]}
+            raise HTTPException(
+                429, {**paused, "message_en": CASE_PAUSED[1]}, {"Retry-After": str(wait)}
+            )
         with tx() as s:
-            data = channel_status.status_of(s, _dashed(case_number), id_last4)
+            data = channel_status.status_of(s, number, id_last4)
         if data is not None:
             per_client.refund(key)  # only failures count: an address many share
+            per_case.refund(number)
         else:
             raise _refused(
                 404, "no such case or the ID does not match", "查無此案件，或身分證號末四碼不符"
@@ -284,7 +298,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
     ) -> HTMLResponse:
         """The citizen's status page (zh-TW with English): a form, and the case when found
         (a query in the address, as a link may carry it)."""
-        return _status_answer(request, tx, per_client, case_number, id_last4)
+        return _status_answer(request, tx, limits, case_number, id_last4)
 
     @app.post("/status", response_class=HTMLResponse, tags=["public"], openapi_extra=_FORM_BODY)
     async def status_form(request: Request) -> HTMLResponse:
@@ -293,7 +307,7 @@ def _status_routes(app: FastAPI, tx: Transaction, per_client: RateLimiter) -> No
         next user reopened the citizen's query from there, ``no-store`` notwithstanding)."""
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         number, last4 = (form.get(k, [""])[0] for k in ("case_number", "id_last4"))
-        return await run_in_threadpool(_status_answer, request, tx, per_client, number, last4)
+        return await run_in_threadpool(_status_answer, request, tx, limits, number, last4)
 
 
 #: What the page's form posts (read with every value as text, as the query is).
@@ -315,9 +329,10 @@ _FORM_BODY: dict[str, Any] = {
 
 
 def _status_answer(
-    request: Request, tx: Transaction, per_client: RateLimiter, case_number: str, id_last4: str
+    request: Request, tx: Transaction, limits: Limiters, case_number: str, id_last4: str
 ) -> HTMLResponse:
     """The page for what the citizen typed: the form again, with the case when found."""
+    per_client, per_case = limits
     data: dict[str, Any] | None = None
     messages: list[Words] = []
     case_number, id_last4 = _typed(case_number).strip(), _typed(id_last4).strip()
@@ -328,10 +343,15 @@ def _status_answer(
         return _page(page, 429, {"Retry-After": "60"})
     if case_number or id_last4:
         messages = typed_problem(case_number, id_last4, CASE_NUMBER, LAST4)
+        if not messages and (wait := per_case.hit(_dashed(case_number))):
+            page = render_page(case_number[:30], None, [CASE_PAUSED])
+            return _page(page, 429, {"Retry-After": str(wait)})
         if not messages:
             with tx() as s:
                 data = channel_status.status_of(s, _dashed(case_number), id_last4)
             messages = [] if data is not None else [NOT_FOUND]
+            if data is not None:
+                per_case.refund(_dashed(case_number))
         if messages != [NOT_FOUND]:
             # a case found, or what can name none (its form): nothing was guessed, and the
             # phones behind a carrier's or an office's one address were refused together

@@ -17,6 +17,7 @@ from sync_helpers import CountyServer, enrol, sync_now
 
 from eservice_desktop.county import channels
 from eservice_desktop.county.store import CountyCaseRow, CountyEventRow, make_engine
+from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.services import cases
 from eservice_desktop.services.core import App
@@ -157,14 +158,16 @@ def test_channel_api_refuses_bad_input_and_stores_nothing(sqlite_county: CountyS
     engine.dispose()
 
 
+def _numbers(count: int) -> list[str]:
+    """Case numbers no case has, each a query of its own."""
+    return [str(CaseNumber("H01", "00", 115, 900_000 + i)) for i in range(count)]
+
+
 def test_status_query_and_channel_api_are_rate_limited(sqlite_county: CountyServer) -> None:
     with httpx.Client(base_url=sqlite_county.url, timeout=10) as http:
-        answers = [
-            http.get(
-                "/v1/public/status",
-                params={"case_number": "H01-00-115-000001-0", "id_last4": "6789"},
-            )
-            for _ in range(25)
+        answers = [  # numbers of their own: one number pauses after 10 (per case number)
+            http.get("/v1/public/status", params={"case_number": n, "id_last4": "6789"})
+            for n in _numbers(25)
         ]
         codes = [a.status_code for a in answers]
         # the citizen's page over the limit is still a page, in both languages, not JSON
@@ -233,9 +236,10 @@ def test_a_host_with_many_ipv6_addresses_is_one_client(sqlite_county: CountyServ
     query the first of its address, and the four characters could be guessed by trying. The
     addresses of one /64 now count as one client (another /64, and IPv4, are others)."""
     app = sqlite_county._uv.config.app
-    query = {"case_number": "H01-00-115-000001-0", "id_last4": "6789"}
+    numbers = iter(_numbers(27))  # one number pauses after 10 failed (per case number)
 
     async def ask(client: str) -> int:
+        query = {"case_number": next(numbers), "id_last4": "6789"}
         transport = httpx.ASGITransport(app=app, client=(client, 40000))
         async with httpx.AsyncClient(transport=transport, base_url="http://county") as http:
             return (await http.get("/v1/public/status", params=query)).status_code

@@ -1,0 +1,57 @@
+"""The status query cannot be guessed from many addresses (docs/channels.md): the limit per
+client address (20 failed queries a minute) let a host with a few hundred IPv4 addresses try
+every last four digits of a national ID in about a minute, and the answer told the case's
+service, stage and pickup office. Failed queries of one case number, from any address, are
+now 10 a day. Real county server on loopback; the addresses are loopback ones (127.0.0.N),
+each a client of its own, as a host's many IPv4 addresses are."""
+
+from __future__ import annotations
+
+import httpx
+from channel_helpers import APPLICATION, channel_token
+from sync_helpers import CountyServer
+
+from eservice_desktop.domain.case_number import CaseNumber
+
+
+def _from(county: CountyServer, address: int) -> httpx.Client:
+    transport = httpx.HTTPTransport(local_address=f"127.0.0.{address}")
+    return httpx.Client(base_url=county.url, timeout=10, transport=transport)
+
+
+def _ask(county: CountyServer, address: int, number: str, last4: str) -> httpx.Response:
+    with _from(county, address) as http:
+        return http.get("/v1/public/status", params={"case_number": number, "id_last4": last4})
+
+
+def test_guessing_an_id_s_last_four_from_many_addresses_stops_at_ten(
+    sqlite_county: CountyServer,
+) -> None:
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
+    with _from(sqlite_county, 1) as http:
+        r = http.post("/v1/channel/applications", json=APPLICATION, headers=web)
+        assert r.status_code == 201, r.text
+    number = str(r.json()["case_number"])
+    # the citizen asking her own case again and again never pauses it
+    assert {_ask(sqlite_county, 1, number, "6789").status_code for _ in range(12)} == {200}
+
+    guesses = [_ask(sqlite_county, 2 + i, number, f"{i:04d}").status_code for i in range(10)]
+    assert guesses == [404] * 10  # each from an address of its own: no address limit met
+    right = _ask(sqlite_county, 40, number, "6789")  # the right four, from a fresh address
+    assert right.status_code == 429, right.text
+    assert "service" not in right.text and "HR-TRANSCRIPT" not in right.text
+    assert "此案號今日錯誤查詢次數過多" in right.json()["message_zh"]
+    assert "Too many queries of this case number" in right.json()["message_en"]
+    assert int(right.headers["retry-after"]) > 23 * 3600
+    with _from(sqlite_county, 41) as http:
+        page = http.post("/status", data={"case_number": number, "id_last4": "6789"})
+    assert page.status_code == 429 and "王" not in page.text and "Transcript" not in page.text
+    assert "此案號今日錯誤查詢次數過多" in page.text and "until tomorrow" in page.text
+
+    # a number no case has pauses alike: the pause tells nothing of whether a case has it
+    nobody = str(CaseNumber("H02", "00", 115, 999_999))
+    unknown = [_ask(sqlite_county, 50 + i, nobody, f"{i:04d}").status_code for i in range(11)]
+    assert unknown == [404] * 10 + [429]
+    # another case is asked as before
+    other = str(CaseNumber("H02", "00", 115, 999_998))
+    assert _ask(sqlite_county, 70, other, "6789").status_code == 404
