@@ -42,6 +42,7 @@ from eservice_desktop.services.pickup_short_code import token_for_short_code
 from eservice_desktop.services.pickup_views import (
     office_name,
     office_named_en,
+    ready_token,
     roc_date,
     roc_datetime,
 )
@@ -89,6 +90,7 @@ def check_code(app: App, session: Session, payload: str) -> Checked:
             {"case_number": claims.case_number},
         )
     _check_case(app, state, claims)
+    _check_current(session, state, token)
     return Checked(token, claims, state, via)
 
 
@@ -146,12 +148,31 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
             {"office": state.pickup_office, "case_number": state.case_number},
         )
     if state.pickup_number and state.pickup_number != claims.pickup_number:
-        raise _refuse(
-            CASE_MISMATCH,
-            "此條碼已被新的領件通知取代，請民眾出示最新的簡訊。",
-            "This code was replaced by a newer pickup notice; ask for the latest MMS.",
-            {"case_number": state.case_number},
-        )
+        raise _replaced(state)
+
+
+def _replaced(state: CaseState) -> pt.PickupRefused:
+    return _refuse(
+        CASE_MISMATCH,
+        "此條碼已被新的領件通知取代，請民眾出示最新的簡訊。",
+        "This code was replaced by a newer pickup notice; ask for the latest MMS.",
+        {"case_number": state.case_number},
+    )
+
+
+def _check_current(session: Session, state: CaseState, token: str) -> None:
+    """The code is the one the case was last made ready with. Its pickup number alone did not
+    tell: the county draws a new code's number at random, avoiding only the number of the code
+    it replaces, so a code replaced twice (forwarded to a relative, then a new phone) was taken
+    again when the third drew the first one's number. A case made ready without a code (by an
+    office) has only its pickup number to go by."""
+    current = ready_token(session, state.case_id)
+    try:
+        same = current is None or pt.token_bytes(current) == pt.token_bytes(token)
+    except pt.PickupRefused:  # a stored code no desk can read: no code to be replaced by
+        same = True
+    if not same:
+        raise _replaced(state)
 
 
 def ended_refusal(state: CaseState) -> pt.PickupRefused:
