@@ -157,9 +157,6 @@ class PickupResult:
         return asdict(self)
 
 
-# --------------------------------------------------------------------------- views
-
-
 # --------------------------------------------------------------------------- checks
 
 
@@ -263,11 +260,12 @@ def handover(
             try:
                 check_code(app, s, payload)
             except pt.PickupRefused as e:
-                return refused_result(app, s, e)
+                return pickup_views.record_scan(app, refused_result(app, s, e))
         raise
     if done.handed_over:
         log.info("pickup handed over (via %s)", done.via)
-    return done
+        return done
+    return pickup_views.record_scan(app, done)  # a refusal shows as a scan (no verify first)
 
 
 def _record_handover(

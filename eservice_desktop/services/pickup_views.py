@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.case import (
     READY,
     CaseState,
@@ -239,10 +240,16 @@ def also_ready_note(app: App, s: Session, state: CaseState) -> tuple[str, str]:
 
 class _Scanned(Protocol):
     @property
+    def ok(self) -> bool: ...
+
+    @property
     def reason(self) -> str: ...
 
     @property
     def case(self) -> PickupCaseView | None: ...
+
+    @property
+    def details(self) -> dict[str, str]: ...
 
 
 _R = TypeVar("_R", bound=_Scanned)
@@ -253,7 +260,11 @@ def record_scan(app: App, result: _R) -> _R:
     documents, the fees, whether refused or not): a view in the access log, detail ``pickup
     code`` and the answer (``ok``, ``already_picked_up``, a superseded code's refusal...). The
     desk's scans were in no record, so an auditor asked who had presented a citizen's code,
-    an old one forwarded to someone else included, and seen the case found nothing."""
+    an old one forwarded to someone else included, and seen the case found nothing.
+    A code refused before it names a case (forged or altered, another key's, a guessed short
+    code, the short codes locked) is a search that found none, without a case: a forged
+    code's claims are not believed (a genuine code for a case not here, expired or for another
+    office names its case number). Only what is no code at all (``malformed``) is left out."""
     if result.case is not None:
         access.record(
             app,
@@ -262,4 +273,7 @@ def record_scan(app: App, result: _R) -> _R:
             case_number=result.case.case_number,
             detail=f"pickup code {result.reason}",
         )
+    elif not result.ok and result.reason != pt.MALFORMED:
+        number = result.details.get("case_number", "")  # only a signed code's claims say one
+        access.record(app, access.SEARCH, case_number=number, detail=f"pickup code {result.reason}")
     return result
