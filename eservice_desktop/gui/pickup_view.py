@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.ids import mask_name
+from eservice_desktop.domain.unpaid import FEES_DUE
 from eservice_desktop.gui.keyboard import keys_as_typed, mark_lookup, show_with
 from eservice_desktop.gui.table_fit import ColumnFitter
 from eservice_desktop.gui.wrapped_label import WrappedLabel
@@ -291,10 +292,14 @@ class PickupView(QWidget):
 
 
 def name_shown(result: pickup.PickupResult) -> str:
-    """The applicant's name in full while their documents are being checked, masked (王○明)
-    once they are handed over: the desk kept it in full until the next scan, read by the next
-    citizen in the queue at the counter (列印領件單 still acts on the case)."""
+    """The applicant's name in full while their documents are being checked (a code that can
+    be handed over, or waits for its fee), masked (王○明) once they are handed over: the desk
+    kept it in full until the next scan, read by the next citizen in the queue at the counter
+    (列印領件單 still acts on the case). Masked too for a code refused otherwise: an old code
+    the clerk replaced because the MMS went to someone else, or one replayed after the
+    handover, showed the applicant's full name across the counter to whoever held it."""
     view = result.case
     if view is None:
         return ""
-    return mask_name(view.applicant_name) if result.handed_over else view.applicant_name
+    checking = not result.handed_over and (result.ok or result.reason == FEES_DUE)
+    return view.applicant_name if checking else mask_name(view.applicant_name)
