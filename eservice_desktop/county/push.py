@@ -266,6 +266,7 @@ def _checked_fold(
     again = e.type == ev.READY_FOR_PICKUP and before is not None and before.lifecycle == READY_STATE
     if again and before is not None and office_to and office_to != before.pickup_office:
         raise PICKUP_MOVED
+    _check_handover_office(e, before)
     if not again:
         try:
             check(before, e, typed)
@@ -276,6 +277,22 @@ def _checked_fold(
                 raise
     # the typed payload the value checks made: the rule and the fold do not read it again
     return apply(before, e, typed)
+
+
+def _check_handover_office(e: Event, before: CaseState | None) -> None:
+    """A case ready for pickup is handed over at the office it is ready at, which holds its
+    documents and whose desks alone take its code. The county took a handover from any office
+    the case was routed to (its filing office): the case read collected there for every office,
+    and the desk the citizen had been sent to refused the citizen as already served."""
+    if e.type != ev.PICKED_UP or before is None or before.lifecycle != READY_STATE:
+        return
+    at = before.pickup_office or before.office
+    if e.office != at:
+        raise DomainError(
+            "pickup.wrong_office",
+            f"本案通知於 {at} 領件，文件不在本所，不能登錄交付",
+            f"The case is ready for pickup at {at}; its handover cannot be recorded elsewhere",
+        )
 
 
 def _refuse(s: Session, batch: Batch, e: Event, err: Exception) -> PushResult:
