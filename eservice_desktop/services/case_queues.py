@@ -7,6 +7,7 @@ many cases, paged and counted, while ``cases`` reads and moves one case through 
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -14,6 +15,7 @@ from typing import Any
 from sqlalchemy import Integer, and_, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.deadline import is_provisional
 from eservice_desktop.domain.errors import DomainError
@@ -330,8 +332,27 @@ def search_page(
         page = Page([_queue_row(r, app.calendar) for r in rows], more, last)
     if offset == 0 and after is None:
         shown = f"{len(page.rows)}{'+' if more else ''}"
-        access.record(app, access.SEARCH, detail=f"{text[:160]} → {shown}")
+        access.record(app, access.SEARCH, detail=f"{_search_text(text)} → {shown}")
     return page
+
+
+#: Typed text this long, all of the pickup code's alphabet, is (part of) a pickup code.
+_CODE_LEN = 32
+_CODE_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ234567")
+
+
+def _search_text(text: str) -> str:
+    """What the access log keeps of a search: its text, but never a pickup code typed or
+    pasted into it (the log goes to the county and its auditors; a short code alone hands
+    the documents over at the desk, and no case view shows the code)."""
+    compact = "".join(unicodedata.normalize("NFKC", text).split()).upper()
+    code_like = len(compact) >= _CODE_LEN and set(compact) <= _CODE_CHARS
+    if code_like and not set(compact).isdisjoint("234567"):  # a long Latin name has no digit
+        return "pickup code (not kept)"
+    short = pt.parse_short_code(text)
+    if short is not None and not compact.isdigit():  # digits alone: a UBN, an ID's
+        return f"pickup short code {short[0]}-****"
+    return text[:160]
 
 
 def search_count(app: App, text: str) -> int:
