@@ -46,6 +46,8 @@ def refuse_if_served_elsewhere(engine: Engine, still_behind: Callable[[], bool])
     meanwhile (another server starting at once upgraded it: the upgrade has nothing to do)."""
     from eservice_desktop.county.store import is_county_or_new, sqlite_file
 
+    if engine.dialect.name != "sqlite":
+        return  # a PostgreSQL database's name is no file (it made one by that name here)
     path = sqlite_file(engine.url.render_as_string(hide_password=False))
     if path is None or not is_county_or_new(inspect(engine).get_table_names()):
         return  # another program's file (held open by it, as an office's is): refused as such

@@ -112,10 +112,16 @@ def test_fresh_database_gets_baseline_equal_to_models_in_its_own_version_table(
 
 
 @pytest.mark.postgres
-def test_postgres_baseline_equals_models(pg_county: Engine) -> None:
+def test_postgres_baseline_equals_models(
+    pg_county: Engine, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
     create_schema(pg_county)
     assert migrate.current(pg_county) == migrate.head()
     assert _schema_diff(pg_county) == []
+    # the upgrade's in-use check is SQLite's: it made an empty file named as the database in
+    # the working folder (the server's, IT's)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_pre_alembic_database_is_adopted_with_its_rows_intact(tmp_path: Path) -> None:
