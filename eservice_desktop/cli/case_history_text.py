@@ -17,6 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from eservice_desktop.domain.event_labels import EVENT_LABELS
+from eservice_desktop.domain.events import APPLICANT_CORRECTED
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.rocdate import roc_second
 from eservice_desktop.domain.text_values import printable
@@ -29,6 +30,7 @@ _SHOWN = (
     "action",
     "approved_by",
     "reason",
+    "name",
     "pickup_number",
     "phone",
     "via",
@@ -46,6 +48,9 @@ def _line(e: Mapping[str, Any], lang: str) -> str:
     where = printable(f"{e['office']}-{e['device']}", 16)
     head = f"event: {when} {where} {printable(str(e['clerk']), 64)} {en if lang == 'en' else zh}"
     parts = _details(e.get("payload") or {})
+    fields = (e.get("payload") or {}).get("fields")
+    if e["type"] == APPLICANT_CORRECTED and isinstance(fields, Mapping):  # the addresses set
+        parts += [f"{printable(str(k), 40)} {printable(str(v), 80)}" for k, v in fields.items()]
     return f"{head} ({'; '.join(parts)})" if parts else head
 
 

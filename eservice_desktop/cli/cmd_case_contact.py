@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 
+from eservice_desktop.cli import cmd_case_correct
 from eservice_desktop.cli.common import add_json, emit, open_from, say
 
 
@@ -41,6 +42,7 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     rc.add_argument("case_number", help="案號")
     add_json(rc)
     rc.set_defaults(func=cmd_reissue_code)
+    cmd_case_correct.register(cs, common)  # the name and address: ``case correct``
 
 
 def cmd_phone(args: argparse.Namespace) -> int:

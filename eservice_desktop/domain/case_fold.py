@@ -13,6 +13,7 @@ from typing import Any, Final, TypeVar
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
+from eservice_desktop.domain.applicant_rule import fold_applicant_corrected
 from eservice_desktop.domain.case_state import (
     CANCELLED,
     CLOSED,
@@ -318,10 +319,6 @@ def _fold_conflict_resolved(s: CaseState, p: pl.ConflictResolved, _e: ev.Event) 
     return replace(s, open_conflicts=s.open_conflicts - {str(p.conflict_id)})
 
 
-def _fold_approval(s: CaseState, p: pl.ApprovalGranted, _e: ev.Event) -> CaseState:
-    return replace(s, approvals=(*s.approvals, p.to_payload()))
-
-
 #: How each type changes a case (types without an entry only bump the counters).
 _FOLDS: dict[str, Fold] = {
     ev.ACCEPTED: _fold_accepted,
@@ -349,7 +346,8 @@ _FOLDS: dict[str, Fold] = {
     ev.LOOKUP_DONE: lambda s, p, _e: replace(s, lookup_kinds=s.lookup_kinds | {p.kind}),
     ev.PHONE_CHANGED: fold_phone_changed,
     ev.CODE_REISSUE_REQUESTED: lambda s, _p, _e: s,  # the county issues the code
-    ev.APPROVAL_GRANTED: _fold_approval,
+    ev.APPLICANT_CORRECTED: fold_applicant_corrected,
+    ev.APPROVAL_GRANTED: lambda s, p, _e: replace(s, approvals=(*s.approvals, p.to_payload())),
 }
 
 

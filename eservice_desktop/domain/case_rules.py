@@ -12,6 +12,7 @@ from typing import Any
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
+from eservice_desktop.domain.applicant_rule import check_applicant_corrected
 from eservice_desktop.domain.case_state import (
     APPROVAL_ACTIONS,
     APPROVE_CLOSE_WITH_BALANCE,
@@ -339,6 +340,7 @@ _CHECKS: dict[str, Rule] = {
     ev.LOOKUP_DONE: _check_lookup_done,
     ev.PHONE_CHANGED: check_phone_changed,
     ev.CODE_REISSUE_REQUESTED: check_code_reissue,
+    ev.APPLICANT_CORRECTED: check_applicant_corrected,
 }
 
 

@@ -113,6 +113,10 @@ class CaseState:
     #: The time and event id of the ``case.phone_changed`` ``phone`` is from (None: intake's):
     #: of two changes made offline at two counters the later one holds, in any order pulled.
     phone_changed: tuple[datetime, str] | None = None
+    #: What ``case.applicant_corrected`` changed since intake: (``name`` or ``fields.KEY``,
+    #: the time and event id of the correction its value is from), sorted; of two corrections
+    #: of one value made offline at two counters the later one holds, in any order pulled.
+    corrected: tuple[tuple[str, datetime, str], ...] = ()
     email: str = ""
     copies: int = 1
     fields: dict[str, Any] = field(default_factory=dict)

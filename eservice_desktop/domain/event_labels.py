@@ -36,5 +36,6 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.LOOKUP_DONE: ("免書證查詢", "Document-free lookup"),
     ev.PHONE_CHANGED: ("變更手機號碼", "Mobile number changed"),
     ev.CODE_REISSUE_REQUESTED: ("重發領件碼", "New pickup code requested"),
+    ev.APPLICANT_CORRECTED: ("更正申請人資料", "Applicant's details corrected"),
     ev.APPROVAL_GRANTED: ("主管核准", "Supervisor approval"),
 }

@@ -52,6 +52,10 @@ PHONE_CHANGED: Final = "case.phone_changed"
 #: A clerk asks the county for a new pickup code of a case ready for pickup (an MMS forwarded
 #: to someone else, a phone lost): the code sent before no longer hands anything over.
 CODE_REISSUE_REQUESTED: Final = "case.code_reissue_requested"
+#: The clerk corrected what was typed about the applicant at intake (a misspelt name, a wrong
+#: address field): the corrected values only (``name``, ``fields``) and a required ``reason``
+#: (docs/clerk-guide.md, "Correcting the applicant"). The ID number is never corrected.
+APPLICANT_CORRECTED: Final = "case.applicant_corrected"
 
 #: The notice stages of the seed the county sends (``county.notify.stage_of``).
 NOTICE_STAGES: Final = (
@@ -101,6 +105,7 @@ ALL_TYPES: Final = frozenset(
         LOOKUP_DONE,
         PHONE_CHANGED,
         CODE_REISSUE_REQUESTED,
+        APPLICANT_CORRECTED,
         APPROVAL_GRANTED,
     }
 )

@@ -214,6 +214,10 @@ def describe(
         return _approval(p, zh)
     if t == ev.PHONE_CHANGED:
         return str(p.get("phone") or "")  # the new number (retention empties it)
+    if t == ev.APPLICANT_CORRECTED:  # the corrected name and addresses, and why
+        fields = p.get("fields")
+        addresses = map(str, fields.values()) if isinstance(fields, Mapping) else ()
+        return _with_reason(_join(str(p.get("name") or ""), *addresses), p)
     if t == ev.NOTICE_RESEND_REQUESTED:
         stage = str(p.get("stage", ""))
         return NOTICE_STAGE_LABELS.get(stage, (stage, stage))[0 if zh else 1]

@@ -81,14 +81,14 @@ def service_errors(
             "applicant_id",
         )
     for spec in service.fields:
-        error = _field_error(spec, req.fields.get(spec.key))
+        error = field_error(spec, req.fields.get(spec.key))
         if error is not None:
             errors[spec.key] = error
     errors.update(_choice_errors(service, req))
     return errors
 
 
-def _field_error(spec: FieldSpec, value: object) -> DomainError | None:
+def field_error(spec: FieldSpec, value: object) -> DomainError | None:
     """The first thing wrong with one service field's value, or None."""
     text = "" if value is None else str(value).strip()
     if spec.required and not text and spec.type == "choice":

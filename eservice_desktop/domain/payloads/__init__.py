@@ -16,6 +16,7 @@ from eservice_desktop.domain.payloads.case import (
     PICKUP_METHODS,
     Accepted,
     Applicant,
+    ApplicantCorrected,
     ApprovalGranted,
     Cancelled,
     Closed,
@@ -54,6 +55,7 @@ __all__ = [
     "PICKUP_METHODS",
     "Accepted",
     "Applicant",
+    "ApplicantCorrected",
     "ApprovalGranted",
     "Cancelled",
     "Closed",
@@ -118,6 +120,7 @@ PAYLOADS: Mapping[str, type[EventPayload]] = {
         LookupDone,
         PhoneChanged,
         CodeReissueRequested,
+        ApplicantCorrected,
         ApprovalGranted,
     )
 }

@@ -240,6 +240,28 @@ class PhoneChanged(EventPayload):
     phone: str = req(_stored_mobile)
 
 
+def _corrected_fields(value: Any) -> dict[str, Any]:
+    """The service fields a correction sets (addresses): a key and its text each, the text as
+    a received case's field takes it ("" once retention emptied it)."""
+    for key, item in as_dict(value, "fields").items():
+        v.check_text(key, "fields", max_len=v.FIELD_KEY_MAX, min_len=1)
+        v.check_text(item, key, max_len=v.FIELD_VALUE_MAX, multiline=True)
+    return dict(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicantCorrected(EventPayload):
+    """What the clerk typed about the applicant at intake, corrected: only what changes (the
+    name, service fields by key) and why (docs/clerk-guide.md, "Correcting the applicant")."""
+
+    TYPE = ev.APPLICANT_CORRECTED
+    name: str | None = opt(
+        v.check_name, after_json=lambda x: x if v.plain_name(x) else v.check_name(x)
+    )
+    fields: dict[str, Any] | None = opt(_corrected_fields)
+    reason: str = req(text_rule("reason", v.REASON_MAX, 1, multiline=True))
+
+
 @dataclass(frozen=True, kw_only=True)
 class CodeReissueRequested(EventPayload):
     """A new pickup code asked of the county (docs/pickup.md, "A new pickup code")."""

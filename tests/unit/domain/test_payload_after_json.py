@@ -48,6 +48,11 @@ def _valid() -> dict[str, dict[str, Any]]:
 
 #: Types the unit suite writes no accepted payload of.
 _MORE: dict[str, dict[str, Any]] = {
+    "case.applicant_corrected": {
+        "name": "林峯",
+        "fields": {"registered_address": "桃園市桃園區中正路11號"},
+        "reason": "姓名誤植",
+    },
     "case.conflict_recorded": {"conflict_id": "c-1"},
     "case.conflict_resolved": {"conflict_id": "c-1", "reason": "已處理"},
     "case.lookup_done": {"kind": "household", "result_id": "r-1", "sha256": "a" * 64},

@@ -26,6 +26,7 @@ from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.domain.operators import PERMISSIONS, Action, Operator, Role
 from eservice_desktop.services import (
     access,
+    applicant_correction,
     backup,
     calendar,
     case_attachments,
@@ -90,6 +91,14 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     case_contact.other_numbers: (
         Action.VIEW_CASE,
         lambda a, t: case_contact.other_numbers(a, CASE),
+    ),
+    applicant_correction.correct_applicant: (
+        Action.PROCESS,
+        lambda a, t: applicant_correction.correct_applicant(a, CASE, "姓名誤植", name="林峯"),
+    ),
+    applicant_correction.address_fields: (
+        Action.VIEW_CASE,
+        lambda a, t: applicant_correction.address_fields(a, CASE),
     ),
     lookups.run_lookup: (
         Action.PROCESS,
