@@ -30,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import validate_mobile
+from eservice_desktop.gui.case_correct import CorrectDialog
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import bring_into_view
-from eservice_desktop.services import case_contact, cases
+from eservice_desktop.services import applicant_correction, case_contact, cases
 
 #: Statuses whose case takes a new number (the rule of ``case.phone_changed``).
 _TAKES_A_NUMBER = frozenset({*cases.OPEN_STATUSES, "closed", "ready_for_pickup"})
@@ -61,6 +62,7 @@ class PhoneRow(QWidget):
         super().__init__(parent)
         self.page, self.ctx = page, ctx
         self._typed: dict[str, str] = {}  # numbers typed for cases no longer on screen
+        self.dialog: CorrectDialog | None = None  # the last 更正申請人 dialog opened
         self._number = ""  # the case the field's text is for
         self.edit = QLineEdit(self)
         self.edit.setObjectName("phone_edit")
@@ -78,14 +80,19 @@ class PhoneRow(QWidget):
         row.addWidget(self.button)
         self.reissue_button = QPushButton(_t("重發領件碼(&Q)"), self)
         self.reissue_button.setObjectName("reissue_button")
+        self.correct_button = QPushButton(_t("更正申請人(&I)…"), self)
+        self.correct_button.setObjectName("correct_button")
+        self.correct_button.setToolTip(_t("收件時姓名或地址打錯：更正並註明理由"))
         below = QHBoxLayout()  # a line of its own: beside them the English page was too wide
         below.addWidget(self.reissue_button)
+        below.addWidget(self.correct_button)
         below.addStretch(1)
         box = QVBoxLayout(self)
         box.setContentsMargins(0, 0, 0, 0)
         box.addLayout(row)
         box.addLayout(below)
         self.reissue_button.clicked.connect(self.reissue)
+        self.correct_button.clicked.connect(self.correct)
         self.edit.returnPressed.connect(self.change)
         self.button.clicked.connect(self.change)
 
@@ -110,6 +117,7 @@ class PhoneRow(QWidget):
         usable = view is not None and not writing and view.status in _TAKES_A_NUMBER
         self.edit.setEnabled(usable)
         self.button.setEnabled(usable)
+        self.correct_button.setEnabled(usable)  # the same statuses (``applicant_rule``)
         ready = view is not None and not writing and view.status == "ready_for_pickup"
         self.reissue_button.setEnabled(ready)
 
@@ -159,6 +167,27 @@ class PhoneRow(QWidget):
             return
         if self.confirm_reissue(view) and self.page.shown_number() == view.case_number:
             self.page.write_case(case_contact.reissue_code)
+
+    def correct(self) -> None:
+        """更正申請人 on the case on screen: its address fields read off the UI thread, then
+        the dialog (``gui/case_correct.py``) for that case, whatever comes on screen after."""
+        view = self.page.view
+        if view is None or not self.correct_button.isEnabled():
+            return
+        if self.page.shown_number() != view.case_number:
+            return
+
+        def show(addresses: list[applicant_correction.AddressField]) -> None:
+            self.dialog = CorrectDialog(self.ctx, self, view, addresses)
+            self.dialog.open()
+
+        self.ctx.tasks.run(
+            applicant_correction.address_fields,
+            self.ctx.app,
+            view.case_number,
+            on_done=show,
+            on_error=lambda e: self.page.error_label.setText(self.ctx.message(e)),
+        )
 
     def confirm_reissue(self, view: cases.CaseView) -> bool:
         """Asks first (tests may answer instead): the code the citizen holds stops working."""

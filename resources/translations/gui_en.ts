@@ -179,6 +179,46 @@
         <translation>Change mobile n&amp;umber</translation>
     </message>
     <message>
+        <source>更正申請人(&amp;I)…</source>
+        <translation>Correct applicant deta&amp;ils…</translation>
+    </message>
+    <message>
+        <source>收件時姓名或地址打錯：更正並註明理由</source>
+        <translation>The name or an address was typed wrong at intake: correct it, with the reason</translation>
+    </message>
+    <message>
+        <source>更正申請人資料：案件 {number}</source>
+        <translation>Correct the applicant's details: case {number}</translation>
+    </message>
+    <message>
+        <source>申請人姓名(&amp;N)</source>
+        <translation>Applicant's &amp;name</translation>
+    </message>
+    <message>
+        <source>例如：姓名誤植，依身分證更正</source>
+        <translation>e.g. name mistyped, corrected from the ID card</translation>
+    </message>
+    <message>
+        <source>更正理由(&amp;R)</source>
+        <translation>&amp;Reason for the correction</translation>
+    </message>
+    <message>
+        <source>身分證字號不能更正（請撤件後重新收件）。已印出的收據不會改變；之後開立的收據與領件單使用更正後的資料。</source>
+        <translation>The ID number cannot be corrected (cancel the case and take it in again). Receipts already printed stay as printed; receipts and pickup slips printed from now on show the corrected details.</translation>
+    </message>
+    <message>
+        <source>更正(&amp;O)</source>
+        <translation>C&amp;orrect</translation>
+    </message>
+    <message>
+        <source>取消 (Esc)</source>
+        <translation>Cancel (Esc)</translation>
+    </message>
+    <message>
+        <source>已更正案件 {n} 的申請人資料</source>
+        <translation>The applicant's details of case {n} are corrected</translation>
+    </message>
+    <message>
         <source>民眾換了手機：之後的通知改寄新號碼；已待領件者另發新領件碼（Enter）</source>
         <translation>The citizen has a new phone: later notices go to the new number; a case ready for pickup gets a new pickup code (Enter)</translation>
     </message>
