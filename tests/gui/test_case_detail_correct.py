@@ -17,7 +17,7 @@ from eservice_desktop.services import cases
 ALT = Qt.KeyboardModifier.AltModifier
 
 
-def test_alt_g_corrects_the_name_and_address_of_the_case_shown(qtbot, ctx: GuiContext) -> None:
+def test_alt_i_corrects_the_name_and_address_of_the_case_shown(qtbot, ctx: GuiContext) -> None:
     number = new_case(ctx.app, name="林峰")
     new_case(ctx.app, name="陳大文", applicant_id="B123456780")  # another case, not shown
     _window, detail = open_case_detail(qtbot, ctx, number)
