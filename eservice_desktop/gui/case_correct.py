@@ -7,8 +7,10 @@ fields as the case has them now, and a reason (required). 更正 (Alt+O, or Ente
 changed, on the task runner; the dialog stays open until the correction is recorded: a refusal
 (a value intake refuses, no reason, nothing changed, the case finished at another counter
 meanwhile) is said in the dialog, the field at fault focused and its text kept and selected.
-Esc leaves without recording anything. The dialog says the ID number cannot be corrected and
-that receipts already printed stay as printed.
+Esc leaves without recording anything. A name character no font shows or prints is named under
+the name as at intake (``gui/glyph_warning.py``): the correction is mostly about a rare
+character typed as a look-alike, and its receipt is printed next. The dialog says the ID number
+cannot be corrected and that receipts already printed stay as printed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.glyph_warning import GlyphWarning
 from eservice_desktop.services import applicant_correction, cases
 
 
@@ -58,6 +61,9 @@ class CorrectDialog(QDialog):
         name_label = QLabel(_t("申請人姓名(&N)"), self)
         name_label.setBuddy(self.name_edit)
         form.addRow(name_label, self.name_edit)
+        # as at intake: a rare character the fonts lack, named before the receipt prints it
+        self.name_glyphs = GlyphWarning(ctx, self.name_edit, "applicant_name", self)
+        form.addRow("", self.name_glyphs)
         self.address_edits: dict[str, QLineEdit] = {}
         for i, field in enumerate(addresses[:9], start=1):
             edit = QLineEdit(field.value, self)

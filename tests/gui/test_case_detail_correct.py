@@ -82,3 +82,19 @@ def test_a_cancelled_case_offers_no_correction(qtbot, ctx: GuiContext) -> None:
     _window, detail = open_case_detail(qtbot, ctx, number)
     qtbot.waitUntil(lambda: detail.view is not None, timeout=3000)
     assert not detail.phone_row.correct_button.isEnabled()
+
+
+def test_a_rare_character_no_font_prints_is_named_under_the_name(qtbot, ctx: GuiContext) -> None:
+    """As at intake: the clerk correcting a look-alike to the rare character hears before the
+    next receipt prints a code point for it."""
+    number = new_case(ctx.app, name="王明")
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    row = detail.phone_row
+    qtbot.waitUntil(row.correct_button.isEnabled, timeout=3000)
+    qtbot.keyClick(detail, Qt.Key.Key_I, ALT)
+    qtbot.waitUntil(lambda: row.dialog is not None and row.dialog.isVisible(), timeout=3000)
+    dialog = row.dialog
+    assert dialog is not None
+    dialog.name_edit.setText("王\U0002ebf0明")  # Ext-I: in no installed font
+    qtbot.waitUntil(lambda: "[U+2EBF0]" in dialog.name_glyphs.text(), timeout=60_000)
+    assert dialog.name_glyphs.isVisible() and "收據" in dialog.name_glyphs.text()
