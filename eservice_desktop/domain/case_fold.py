@@ -370,9 +370,11 @@ def _track_payment_wait(s: CaseState, at: datetime) -> None:
 
 #: Events the county's refusal undoes once its note is in the stream: a void, refund or fee
 #: assessment counts on no drawer and in no balance here (another counter was first), nor does
-#: a close made offline close the case (another office asked for a supplement first).
+#: a close made offline close the case (another office asked for a supplement first), nor a
+#: correction of the applicant rename a case ended elsewhere first.
 UNDONE_WHEN_REFUSED: frozenset[str] = frozenset(
     {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.FEE_ASSESSED, ev.CLOSED}
+    | {ev.APPLICANT_CORRECTED}  # the case ended elsewhere first: the name it had holds
 )
 
 

@@ -5,7 +5,9 @@ refused event out of the case's state (``domain.case_fold.project``) and out of 
 here: the refused void is no void and the refused refund gave nothing back, on this counter's
 closing as on every other's. So is a fee assessment it refused (another counter handed the
 documents over first): the case's fee is the one every other counter and the county hold. So
-is a close it refused (another office asked for a supplement first): the case is open again. The
+is a close it refused (another office asked for a supplement first): the case is open again. So
+is a correction of the applicant it refused (the case was ended elsewhere first): the case keeps
+the name and addresses the county and every other counter hold, in its row and search. The
 event itself stays in the stream (append-only), listed with
 its conflict until a clerk settles it."""
 

@@ -97,3 +97,23 @@ def test_an_office_whose_build_does_not_know_it_sets_it_aside_until_upgraded(
     assert sync_now(two).unparked == 1
     assert cases.load_case(two, number).applicant_name == "王曉明"
     assert sync.status(two)["quarantined"] == 0
+
+
+def test_a_correction_refused_because_the_case_ended_elsewhere_first_is_undone(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """One counter withdrew the case while the other, not synced, corrected the name: the
+    county refuses the correction (``case.not_open``). Kept, the counter that made it showed
+    and found the case by a name the county and every other counter never had."""
+    one, two, number = _two_counters(office, sqlite_county)
+    cases.cancel_case(one, number, "民眾撤回申請")
+    sync_now(one)
+    applicant_correction.correct_applicant(two, number, "姓名誤植", name="王曉明")
+    sync_now(two)
+    assert sqlite_county.conflicts() == 1 and _county_corrections(sqlite_county) == []
+    state = cases.load_case(two, number)
+    assert (state.lifecycle, state.applicant_name) == ("cancelled", "王小明")
+    assert [r.case_number for r in case_queues.search(two, "王小明")] == [number]
+    assert case_queues.search(two, "王曉明") == []
+    [conflict] = sync.open_conflicts(two)
+    assert conflict.event_type == ev.APPLICANT_CORRECTED and "已撤件" in conflict.reason
