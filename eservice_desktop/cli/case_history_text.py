@@ -51,6 +51,8 @@ def _line(e: Mapping[str, Any], lang: str) -> str:
     fields = (e.get("payload") or {}).get("fields")
     if e["type"] == APPLICANT_CORRECTED and isinstance(fields, Mapping):  # the addresses set
         parts += [f"{printable(str(k), 40)} {printable(str(v), 80)}" for k, v in fields.items()]
+    if e["type"] == APPLICANT_CORRECTED and "email" in (e.get("payload") or {}):
+        parts.append(f"email {printable(str(e['payload']['email']), 120)}".rstrip())
     return f"{head} ({'; '.join(parts)})" if parts else head
 
 

@@ -1,7 +1,8 @@
-"""``case correct CASE --name NAME --address TEXT --reason TEXT``: what was typed about the
-applicant at intake, corrected (docs/clerk-guide.md, "Correcting the applicant"). Registered
-under ``case`` by ``cmd_case.register``; a value intake refuses, no reason, nothing to correct,
-or a case collected, withdrawn or rejected is exit 2 with the message, nothing stored.
+"""``case correct CASE --name NAME --address TEXT --email ADDR --reason TEXT``: what was typed
+about the applicant at intake, corrected (docs/architecture.md, "Correcting the applicant").
+Registered under ``case`` by ``cmd_case_contact.register``; a value intake refuses, no reason,
+nothing to correct, or a case collected, withdrawn or rejected is exit 2 with the message,
+nothing stored.
 
 ``--address TEXT`` corrects the service's one address field; a service with several (建物門牌勘查
 及登記: 門牌地址 and 原門牌) takes ``--address KEY=TEXT`` naming it (``catalog show``'s keys).
@@ -25,10 +26,11 @@ if TYPE_CHECKING:
 def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
     c = cs.add_parser(
         "correct",
-        help="更正申請人資料（姓名、地址）",
+        help="更正申請人資料（姓名、地址、電子郵件）",
         description=(
             "收件時申請人資料打錯（姓名誤植、罕用字打成近似字、地址錯誤）：更正姓名或申辦項目的"
-            "地址欄位，須註明理由；案件、佇列、查詢與之後開立的收據都改用更正後的資料，"
+            "地址欄位或電子郵件（手機號碼請用 phone），須註明理由；"
+            "案件、佇列、查詢與之後開立的收據都改用更正後的資料，"
             "已印出的收據不變。身分證字號不能更正（請撤件後重新收件）。"
             "結束碼 2：資料不合收件的規則、未填理由、與原資料相同，或案件已領件、撤件、駁回；"
             "這時不存任何資料。"
@@ -44,6 +46,7 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
         metavar="ADDR",
         help="更正後的地址；申辦項目有多個地址欄位時寫成 KEY=地址",
     )
+    c.add_argument("--email", default=None, help="更正後的電子郵件（空字串表示不留）")
     c.add_argument("--reason", required=True, help="更正理由，例如：姓名誤植，依身分證更正")
     add_json(c)
     c.set_defaults(func=cmd_correct)
@@ -79,6 +82,7 @@ def _addresses(keys: list[str], given: list[str]) -> dict[str, str]:
 
 def cmd_correct(args: argparse.Namespace) -> int:
     from eservice_desktop.services import applicant_correction as ac
+    from eservice_desktop.services import cases
     from eservice_desktop.services.intake import IntakeErrors
 
     app = open_from(args)
@@ -86,9 +90,15 @@ def cmd_correct(args: argparse.Namespace) -> int:
         keys = [f.key for f in ac.address_fields(app, args.case_number)] if args.address else []
         addresses = _addresses(keys, args.address)
         view = ac.correct_applicant(
-            app, args.case_number, args.reason, name=args.name, addresses=addresses
+            app,
+            args.case_number,
+            args.reason,
+            name=args.name,
+            addresses=addresses,
+            email=args.email,
         )
         fields = {f.key: f.value for f in ac.address_fields(app, view.case_number)}
+        email = cases.load_case(app, view.case_number).email
     except IntakeErrors as e:
         return _refused(args, e)
     finally:
@@ -99,9 +109,12 @@ def cmd_correct(args: argparse.Namespace) -> int:
         "case_number": view.case_number,
         "applicant_name": view.applicant_name,
         "fields": corrected,
+        "email": email,
     }
     shown = [view.applicant_name] if args.name is not None else []
     shown += list(corrected.values())
+    if args.email is not None:
+        shown.append(email or say(args, "（不留電子郵件）", "(no e-mail)"))
     zh = f"{view.case_number} 的申請人資料已更正：{'；'.join(shown)}"
     en = f"The applicant's details of {view.case_number} are corrected: {'; '.join(shown)}"
     emit(args, data, say(args, zh, en))

@@ -1,6 +1,7 @@
 """The case rules of ``case.applicant_corrected``: what the clerk typed about the applicant at
 intake, corrected afterwards (a misspelt name, a rare character typed as a look-alike, a wrong
-address field), with the reason (docs/clerk-guide.md, "Correcting the applicant").
+address field, a wrong e-mail address; the mobile number has its own ``case.phone_changed``),
+with the reason (docs/architecture.md, "Correcting the applicant").
 
 Apart from ``case_rules`` (which dispatches to them), like the phone's rule: a correction is of
 use while the case is still worked on or waits at the pickup desk (open, closed, ready: the
@@ -30,8 +31,9 @@ _ENDED: dict[str, tuple[str, str]] = {
     REJECTED: ("本案已駁回", "The case was rejected"),
 }
 
-#: The key of the name in ``CaseState.corrected`` (a field's key is ``fields.`` and its own).
-NAME = "name"
+#: The keys of the name and the e-mail address in ``CaseState.corrected`` (a field's key is
+#: ``fields.`` and its own).
+NAME, EMAIL = "name", "email"
 
 
 def check_applicant_corrected(state: CaseState, p: pl.ApplicantCorrected, _t: str) -> None:
@@ -43,11 +45,11 @@ def check_applicant_corrected(state: CaseState, p: pl.ApplicantCorrected, _t: st
             zh + "，無法再更正申請人資料",
             en + "; its applicant's details cannot be corrected",
         )
-    if p.name is None and not p.fields:
+    if p.name is None and not p.fields and p.email is None:
         raise DomainError(
             "correction.empty",
-            "請輸入要更正的申請人資料（姓名或地址）",
-            "Enter what to correct (the name or an address)",
+            "請輸入要更正的申請人資料（姓名、地址或電子郵件）",
+            "Enter what to correct (the name, an address or the e-mail address)",
             "applicant_name",
         )
 
@@ -58,16 +60,18 @@ def fold_applicant_corrected(s: CaseState, p: pl.ApplicantCorrected, e: ev.Event
     offline would otherwise each show the other's for good (as ``phone_rule`` has it)."""
     key = (e.at, e.event_id)
     held = {item: (at, event_id) for item, at, event_id in s.corrected}
-    name, fields = s.applicant_name, dict(s.fields)
+    name, fields, email = s.applicant_name, dict(s.fields), s.email
     if p.name is not None and _later(held.get(NAME), key):
         name, held[NAME] = p.name, key
+    if p.email is not None and _later(held.get(EMAIL), key):
+        email, held[EMAIL] = p.email, key
     for field, value in (p.fields or {}).items():
         if _later(held.get("fields." + field), key):
             fields[field], held["fields." + field] = value, key
     corrected = tuple(sorted((item, at, event_id) for item, (at, event_id) in held.items()))
     if corrected == s.corrected:
         return s  # every value is of a later correction already
-    return replace(s, applicant_name=name, fields=fields, corrected=corrected)
+    return replace(s, applicant_name=name, fields=fields, email=email, corrected=corrected)
 
 
 def _later(held: tuple[datetime, str] | None, key: tuple[datetime, str]) -> bool:

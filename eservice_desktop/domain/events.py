@@ -54,7 +54,7 @@ PHONE_CHANGED: Final = "case.phone_changed"
 CODE_REISSUE_REQUESTED: Final = "case.code_reissue_requested"
 #: The clerk corrected what was typed about the applicant at intake (a misspelt name, a wrong
 #: address field): the corrected values only (``name``, ``fields``) and a required ``reason``
-#: (docs/clerk-guide.md, "Correcting the applicant"). The ID number is never corrected.
+#: (docs/architecture.md, "Correcting the applicant"). The ID number is never corrected.
 APPLICANT_CORRECTED: Final = "case.applicant_corrected"
 
 #: The notice stages of the seed the county sends (``county.notify.stage_of``).

@@ -1,16 +1,16 @@
 """更正申請人 (Alt+I) on the case detail: what was typed about the applicant at intake, corrected
-on the case on screen (``services.applicant_correction``; docs/clerk-guide.md, "Correcting the
-applicant").
+on the case on screen (``services.applicant_correction``; docs/architecture.md, "Correcting
+the applicant"; the clerk's page: docs/clerk-guide.md, 更正申請人資料).
 
-The dialog names the case it corrects in its title and holds the name and the service's address
-fields as the case has them now, and a reason (required). 更正 (Alt+O, or Enter) sends only what
-changed, on the task runner; the dialog stays open until the correction is recorded: a refusal
-(a value intake refuses, no reason, nothing changed, the case finished at another counter
-meanwhile) is said in the dialog, the field at fault focused and its text kept and selected.
-Esc leaves without recording anything. A name character no font shows or prints is named under
-the name as at intake (``gui/glyph_warning.py``): the correction is mostly about a rare
-character typed as a look-alike, and its receipt is printed next. The dialog says the ID number
-cannot be corrected and that receipts already printed stay as printed.
+The dialog names the case it corrects in its title and holds the name, the service's address
+fields and the e-mail address as the case has them now, and a reason (required). 更正 (Alt+O, or
+Enter) sends only what changed, on the task runner; the dialog stays open until the correction
+is recorded: a refusal (a value intake refuses, no reason, nothing changed, the case finished at
+another counter meanwhile) is said in the dialog, the field at fault focused and its text kept
+and selected. Esc leaves without recording anything. A name character no font shows or prints
+is named under the name as at intake (``gui/glyph_warning.py``): the correction is mostly about
+a rare character typed as a look-alike, and its receipt is printed next. The dialog says the ID
+number cannot be corrected and that receipts already printed stay as printed.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.glyph_warning import GlyphWarning
-from eservice_desktop.services import applicant_correction, cases
+from eservice_desktop.services import applicant_correction
 
 
 def _t(text: str) -> str:
@@ -47,14 +47,13 @@ class CorrectDialog(QDialog):
         self,
         ctx: GuiContext,
         parent: QWidget,
-        view: cases.CaseView,
-        addresses: list[applicant_correction.AddressField],
+        form_of: applicant_correction.ApplicantForm,
     ) -> None:
         super().__init__(parent)
-        self.ctx, self.number = ctx, view.case_number
+        self.ctx, self.number = ctx, form_of.case_number
         self.setObjectName("correct_dialog")
-        self.setWindowTitle(_t("更正申請人資料：案件 {number}").format(number=view.case_number))
-        self.name_edit = QLineEdit(view.applicant_name, self)
+        self.setWindowTitle(_t("更正申請人資料：案件 {number}").format(number=self.number))
+        self.name_edit = QLineEdit(form_of.name, self)
         self.name_edit.setObjectName("correct_name")
         self.name_edit.setMaxLength(values.NAME_MAX)
         form = QFormLayout()
@@ -65,7 +64,7 @@ class CorrectDialog(QDialog):
         self.name_glyphs = GlyphWarning(ctx, self.name_edit, "applicant_name", self)
         form.addRow("", self.name_glyphs)
         self.address_edits: dict[str, QLineEdit] = {}
-        for i, field in enumerate(addresses[:9], start=1):
+        for i, field in enumerate(form_of.addresses[:8], start=1):
             edit = QLineEdit(field.value, self)
             edit.setObjectName(f"correct_{field.key}")
             edit.setMaxLength(field.max_length)
@@ -73,6 +72,12 @@ class CorrectDialog(QDialog):
             label.setBuddy(edit)
             form.addRow(label, edit)
             self.address_edits[field.key] = edit
+        self.email_edit = QLineEdit(form_of.email, self)
+        self.email_edit.setObjectName("correct_email")
+        self.email_edit.setMaxLength(values.EMAIL_MAX)
+        email_label = QLabel(_t("電子郵件(&M)"), self)
+        email_label.setBuddy(self.email_edit)
+        form.addRow(email_label, self.email_edit)
         self.reason_edit = QLineEdit(self)
         self.reason_edit.setObjectName("correct_reason")
         self.reason_edit.setMaxLength(values.REASON_MAX)
@@ -126,6 +131,7 @@ class CorrectDialog(QDialog):
             self.reason_edit.text(),
             name=self.name_edit.text(),
             addresses=addresses,
+            email=self.email_edit.text(),
             on_done=self._done,
             on_error=self._refused,
         )
@@ -149,6 +155,6 @@ class CorrectDialog(QDialog):
         edit.selectAll()
 
     def _edit_of(self, field: str) -> QLineEdit:
-        if field == "reason":
-            return self.reason_edit
+        if field in ("reason", "email"):
+            return self.reason_edit if field == "reason" else self.email_edit
         return self.address_edits.get(field, self.name_edit)

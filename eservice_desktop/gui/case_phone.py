@@ -169,20 +169,21 @@ class PhoneRow(QWidget):
             self.page.write_case(case_contact.reissue_code)
 
     def correct(self) -> None:
-        """更正申請人 on the case on screen: its address fields read off the UI thread, then
-        the dialog (``gui/case_correct.py``) for that case, whatever comes on screen after."""
+        """更正申請人 on the case on screen: its details read off the UI thread, then the dialog
+        (``gui/case_correct.py``) for that case, if it is still the one on screen."""
         view = self.page.view
         if view is None or not self.correct_button.isEnabled():
             return
         if self.page.shown_number() != view.case_number:
             return
 
-        def show(addresses: list[applicant_correction.AddressField]) -> None:
-            self.dialog = CorrectDialog(self.ctx, self, view, addresses)
-            self.dialog.open()
+        def show(form_of: applicant_correction.ApplicantForm) -> None:
+            if self.page.shown_number() == form_of.case_number:  # still the case on screen
+                self.dialog = CorrectDialog(self.ctx, self, form_of)
+                self.dialog.open()
 
         self.ctx.tasks.run(
-            applicant_correction.address_fields,
+            applicant_correction.applicant_form,
             self.ctx.app,
             view.case_number,
             on_done=show,

@@ -217,7 +217,8 @@ def describe(
     if t == ev.APPLICANT_CORRECTED:  # the corrected name and addresses, and why
         fields = p.get("fields")
         addresses = map(str, fields.values()) if isinstance(fields, Mapping) else ()
-        return _with_reason(_join(str(p.get("name") or ""), *addresses), p)
+        named = _join(str(p.get("name") or ""), *addresses, str(p.get("email") or ""))
+        return _with_reason(named, p)
     if t == ev.NOTICE_RESEND_REQUESTED:
         stage = str(p.get("stage", ""))
         return NOTICE_STAGE_LABELS.get(stage, (stage, stage))[0 if zh else 1]

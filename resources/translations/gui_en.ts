@@ -199,6 +199,10 @@
         <translation>e.g. name mistyped, corrected from the ID card</translation>
     </message>
     <message>
+        <source>電子郵件(&amp;M)</source>
+        <translation>E-&amp;mail</translation>
+    </message>
+    <message>
         <source>更正理由(&amp;R)</source>
         <translation>&amp;Reason for the correction</translation>
     </message>

@@ -31,6 +31,7 @@ def test_the_name_and_address_are_corrected_with_a_reason(cli) -> None:  # type:
         "case_number": number,
         "applicant_name": "林峯",
         "fields": {"registered_address": "桃園市桃園區中正路11號"},
+        "email": "",
     }
     shown = cli("case", "show", number, "--json").json
     assert shown["applicant_name"] == "林峯"
@@ -40,6 +41,16 @@ def test_the_name_and_address_are_corrected_with_a_reason(cli) -> None:  # type:
     text = cli("--lang", "en", "case", "show", number)
     line = [x for x in text.out.splitlines() if "Applicant's details corrected" in x]
     assert line and "姓名誤植" in line[0] and "桃園市桃園區中正路11號" in line[0]
+
+
+def test_the_email_is_corrected_and_a_malformed_one_refused(cli) -> None:  # type: ignore[no-untyped-def]
+    number = _intake(cli)
+    bad = cli("--lang", "en", "case", "correct", number, "--email", "a@@b", "--reason", "x")
+    assert bad.code == 2 and "email: " in bad.err
+    ok = cli("case", "correct", number, "--email", "lin@example.org", "--reason", "x", "--json")
+    assert ok.code == 0 and ok.json["email"] == "lin@example.org"
+    text = cli("--lang", "en", "case", "show", number)
+    assert "email lin@example.org" in text.out
 
 
 def test_bad_values_are_exit_2_and_store_nothing(cli) -> None:  # type: ignore[no-untyped-def]

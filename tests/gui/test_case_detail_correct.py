@@ -28,7 +28,7 @@ def test_alt_i_corrects_the_name_and_address_of_the_case_shown(qtbot, ctx: GuiCo
     dialog = row.dialog
     assert dialog is not None
     assert number in dialog.windowTitle()
-    assert dialog.name_edit.text() == "林峰"
+    assert dialog.name_edit.text() == "林峰" and dialog.email_edit.text() == ""
     address = dialog.address_edits["registered_address"]
     assert address.text() == "桃園市桃園區中正路1號"
     qtbot.waitActive(dialog)

@@ -252,13 +252,15 @@ def _corrected_fields(value: Any) -> dict[str, Any]:
 @dataclass(frozen=True, kw_only=True)
 class ApplicantCorrected(EventPayload):
     """What the clerk typed about the applicant at intake, corrected: only what changes (the
-    name, service fields by key) and why (docs/clerk-guide.md, "Correcting the applicant")."""
+    name, service fields by key, the e-mail address, "" for none) and why
+    (docs/architecture.md, "Correcting the applicant")."""
 
     TYPE = ev.APPLICANT_CORRECTED
     name: str | None = opt(
         v.check_name, after_json=lambda x: x if v.plain_name(x) else v.check_name(x)
     )
     fields: dict[str, Any] | None = opt(_corrected_fields)
+    email: str | None = opt(v.check_email)
     reason: str = req(text_rule("reason", v.REASON_MAX, 1, multiline=True))
 
 

@@ -52,12 +52,15 @@ def test_the_payload_needs_a_reason_and_takes_the_name_rule() -> None:
 
 def test_a_correction_changes_the_name_and_fields_and_never_the_id() -> None:
     st = apply(None, received())
-    e = corrected(5, name="王曉明", fields={"registered_address": "台北市信義路5號"})
+    e = corrected(
+        5, name="王曉明", fields={"registered_address": "台北市信義路5號"}, email="w@example.org"
+    )
     check_event(e)
     check(st, e)
     after = apply(st, e)
     assert after.applicant_name == "王曉明"
     assert after.fields["registered_address"] == "台北市信義路5號"
+    assert after.email == "w@example.org"
     assert (after.applicant_id, after.applicant_kind) == (st.applicant_id, st.applicant_kind)
 
 

@@ -63,6 +63,21 @@ def test_an_address_is_corrected_and_only_what_changed_is_carried(app: App) -> N
     }
 
 
+def test_the_email_is_read_as_at_intake_and_may_be_emptied(app: App) -> None:
+    number = new_case(app, email="wang@example.com")
+    with pytest.raises(IntakeErrors) as bad:
+        ac.correct_applicant(app, number, "電子郵件打錯", email="wang@@example")
+    assert bad.value.errors["email"].code == "email.format"
+    form = ac.applicant_form(app, number)
+    assert (form.name, form.email) == ("王小明", "wang@example.com")
+    ac.correct_applicant(app, number, "電子郵件打錯", email=" ｗａｎｇ＠example.org ")
+    assert cases.load_case(app, number).email == "wang@example.org"  # NFKC, as intake folds it
+    payload = cases.show_case(app, number).events[-1]["payload"]
+    assert payload == {"email": "wang@example.org", "reason": "電子郵件打錯"}
+    ac.correct_applicant(app, number, "民眾不留電子郵件", email="")
+    assert cases.load_case(app, number).email == ""
+
+
 @pytest.mark.parametrize(
     ("name", "code"),
     [

@@ -96,6 +96,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.PROCESS,
         lambda a, t: applicant_correction.correct_applicant(a, CASE, "姓名誤植", name="林峯"),
     ),
+    applicant_correction.applicant_form: (
+        Action.VIEW_CASE,
+        lambda a, t: applicant_correction.applicant_form(a, CASE),
+    ),
     applicant_correction.address_fields: (
         Action.VIEW_CASE,
         lambda a, t: applicant_correction.address_fields(a, CASE),
