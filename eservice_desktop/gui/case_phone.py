@@ -82,7 +82,7 @@ class PhoneRow(QWidget):
         self.reissue_button.setObjectName("reissue_button")
         self.correct_button = QPushButton(_t("更正申請人(&I)…"), self)
         self.correct_button.setObjectName("correct_button")
-        self.correct_button.setToolTip(_t("收件時姓名或地址打錯：更正並註明理由"))
+        self.correct_button.setToolTip(_t("收件時姓名、地址或電子郵件打錯：更正並註明理由"))
         below = QHBoxLayout()  # a line of its own: beside them the English page was too wide
         below.addWidget(self.reissue_button)
         below.addWidget(self.correct_button)
@@ -179,6 +179,8 @@ class PhoneRow(QWidget):
 
         def show(form_of: applicant_correction.ApplicantForm) -> None:
             if self.page.shown_number() == form_of.case_number:  # still the case on screen
+                if self.dialog is not None:
+                    self.dialog.deleteLater()  # the one before, closed: one dialog kept
                 self.dialog = CorrectDialog(self.ctx, self, form_of)
                 self.dialog.open()
 

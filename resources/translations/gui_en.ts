@@ -183,8 +183,8 @@
         <translation>Correct applicant deta&amp;ils…</translation>
     </message>
     <message>
-        <source>收件時姓名或地址打錯：更正並註明理由</source>
-        <translation>The name or an address was typed wrong at intake: correct it, with the reason</translation>
+        <source>收件時姓名、地址或電子郵件打錯：更正並註明理由</source>
+        <translation>The name, an address or the e-mail address was typed wrong at intake: correct it, with the reason</translation>
     </message>
     <message>
         <source>更正申請人資料：案件 {number}</source>
