@@ -28,6 +28,27 @@ def sign_in(app: App, account: str = "tester") -> App:
     return app
 
 
+def chose_own(where: App | Settings | Path, *accounts: str) -> None:
+    """The accounts' owners have chosen their own passwords since an office admin set them
+    (the one-time password's mark cleared, the password as it was): for tests of anything
+    but the first sign-in itself (tests/unit/services/test_one_time_password.py)."""
+    if isinstance(where, App):
+        from eservice_desktop.storage.models_operators import OperatorRow
+
+        with where.transaction() as s:
+            for account in accounts:
+                row = s.get(OperatorRow, account)
+                assert row is not None, account
+                row.password_must_change = False
+        return
+    from db_support import connect_db
+
+    with connect_db(where) as conn:
+        for account in accounts:
+            sql = "UPDATE operators SET password_must_change = 0 WHERE account = ?"
+            assert conn.execute(sql, (account,)).rowcount == 1, account
+
+
 def sign_in_it(monkeypatch: pytest.MonkeyPatch, data: Path) -> None:
     """The office's first admin adds an IT account, which signs in (a CLI session): for the
     database commands, which are IT's."""
@@ -45,6 +66,8 @@ def sign_in_it(monkeypatch: pytest.MonkeyPatch, data: Path) -> None:
     ):
         monkeypatch.setattr("sys.stdin", io.StringIO(password))
         assert main(["--data-dir", str(data), *args]) == 0, args
+        if args[:2] == ["operator", "add"]:
+            chose_own(data, "it01")
 
 
 def two_counters(
@@ -59,6 +82,7 @@ def two_counters(
     operators.create_first_admin(one, "boss", "林主任", PASSWORD)
     operators.login(one, "boss", PASSWORD)
     operators.create_operator(one, account, name, [role], PASSWORD)
+    chose_own(one, account)
     two = make_app(settings)
     two.operator = None
     operators.login(two, account, PASSWORD)

@@ -76,6 +76,7 @@ def cmd_login(args: argparse.Namespace) -> int:
         "name": op.name,
         "roles": sorted(r.value for r in op.roles),
         "idle_minutes": minutes,
+        "password_change_required": op.must_change_password,
     }
     if minutes > 0:
         zh = f"{op.name}（{op.account}）已登入；閒置 {minutes:g} 分鐘後須重新登入"
@@ -83,6 +84,15 @@ def cmd_login(args: argparse.Namespace) -> int:
     else:  # idle_lock_min 0: the window never locks, and the session lasts until logout
         zh = f"{op.name}（{op.account}）已登入；登出（logout）前持續有效"
         en = f"{op.account} signed in; the session lasts until logout"
+    if op.must_change_password:  # someone else set it: nothing else until the owner's own
+        zh += (
+            f"\n此密碼由他人設定，請先變更為自己的密碼（eservice-desktop operator passwd "
+            f"{op.account} --own --password-stdin），變更前不能執行其他作業"
+        )
+        en += (
+            f"\nThis password was set by someone else: choose your own first (eservice-desktop "
+            f"operator passwd {op.account} --own --password-stdin); nothing else can be done before"
+        )
     emit(args, data, say(args, zh, en))
     return 0
 
@@ -129,6 +139,7 @@ def cmd_whoami(args: argparse.Namespace) -> int:
         "name": op.name,
         "roles": sorted(r.value for r in op.roles),
         "departments": sorted(op.departments),
+        "password_change_required": op.must_change_password,
     }
     emit(args, data, f"{op.account} {op.name} ({', '.join(data['roles'])})")  # type: ignore[arg-type]
     return 0

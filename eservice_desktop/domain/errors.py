@@ -56,6 +56,7 @@ AUTH_REASONS = frozenset(
         "auth.self_approval",
         "auth.approval_required",
         "auth.rate_limited",
+        "auth.password_change_required",
     }
 )
 
@@ -109,4 +110,41 @@ class PasswordChanged(SessionEnded):
             "auth.required",
             "此帳號的密碼已重設，請以新密碼重新登入",
             "The password of this account was reset; sign in again with the new password",
+        )
+
+
+class PasswordChangeRequired(AuthError):
+    """The account's password was set by someone else (created by an office admin, or reset):
+    a one-time password the admin knows. Until its owner chooses their own, it signs in and
+    does nothing else, and approves nothing: what it did would read as the owner's."""
+
+    def __init__(self, account: str, *, approver: bool = False) -> None:
+        command = f"eservice-desktop operator passwd {account} --own --password-stdin"
+        if approver:
+            zh = (
+                f"帳號 {account} 的密碼由他人設定（新帳號或管理者重設），須先由本人變更為自己的"
+                f"密碼（{command}，或於櫃檯視窗登入時變更），才能核准"
+            )
+            en = (
+                f"The password of account {account} was set by someone else (a new account or "
+                f"an admin's reset): its owner chooses their own first ({command}, or at the "
+                "counter window's sign-in) before it can approve"
+            )
+        else:
+            zh = (
+                f"帳號 {account} 的密碼由他人設定（新帳號或管理者重設），請先變更為自己的密碼："
+                f"{command}（標準輸入：舊密碼一行、新密碼一行）；變更前不能執行其他作業"
+            )
+            en = (
+                f"The password of account {account} was set by someone else (a new account or "
+                f"an admin's reset): choose your own first with {command} (standard input: the "
+                "old password on one line, the new one on the next); nothing else can be done "
+                "before"
+            )
+        super().__init__(
+            "auth.password_change_required",
+            zh,
+            en,
+            "approver" if approver else None,
+            {"account": account},
         )

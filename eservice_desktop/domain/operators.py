@@ -199,6 +199,9 @@ class Operator:
     roles: frozenset[Role]
     departments: frozenset[str] = field(default_factory=frozenset)
     active: bool = True
+    #: Its password was set by someone else (a new account, an office admin's reset): it must
+    #: choose its own before anything else (``auth.password_change_required``).
+    must_change_password: bool = False
 
     @property
     def actions(self) -> frozenset[Action]:

@@ -25,8 +25,10 @@ approves, in the same transaction, through ``services.ingest`` (:func:`append_ap
 
 Refusals are ``AuthError``s: ``auth.approval_required`` (no approval given),
 ``auth.self_approval`` (the approver is the signed-in operator), ``auth.bad_password``,
-``auth.unknown_account``, ``auth.locked``, ``auth.inactive`` (from the password check) and
-``auth.forbidden`` (the approver does not hold the supervisor role).
+``auth.unknown_account``, ``auth.locked``, ``auth.inactive`` (from the password check),
+``auth.forbidden`` (the approver does not hold the supervisor role) and
+``auth.password_change_required`` (the approver's password was set by an office admin and not
+yet replaced by their own: someone else knows it).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from sqlalchemy.orm import Session
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVAL_ACTIONS, CaseState
-from eservice_desktop.domain.errors import AuthError, DomainError
+from eservice_desktop.domain.errors import AuthError, DomainError, PasswordChangeRequired
 from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.operators import Operator, Role, account_key
 from eservice_desktop.services import clock_guard, operators
@@ -133,6 +135,9 @@ def _approver(app: App, account: str, password: str, action: str) -> Operator:
     if Role.SUPERVISOR not in approver.roles:
         log.info("approval of %s refused: %s is not a supervisor", action, approver.account)
         raise _not_supervisor(approver.account)
+    if approver.must_change_password:  # someone else's password still: the admin knows it
+        log.info("approval of %s refused: %s has a one-time password", action, approver.account)
+        raise PasswordChangeRequired(approver.account, approver=True)
     return approver
 
 
@@ -163,6 +168,8 @@ def _still_approver(session: Session, granted: Granted) -> None:
     if Role.SUPERVISOR.value not in row.roles.split():
         log.info("approval of %s refused: %s no longer a supervisor", granted.action, row.account)
         raise _not_supervisor(row.account)
+    if row.password_must_change:  # reset by an office admin since the password was checked
+        raise PasswordChangeRequired(row.account, approver=True)
 
 
 def check(app: App, account: str, password: str, action: str, reason: str = "") -> Approval:

@@ -69,6 +69,8 @@ class AccountView:
     locked: bool
     source: str
     last_login_at: str | None
+    #: The password was set by an office admin and not yet replaced by its owner's own.
+    must_change_password: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {**asdict(self), "roles": list(self.roles), "departments": list(self.departments)}
@@ -111,7 +113,10 @@ def _insert(  # noqa: PLR0917
     roles: Iterable[Role | str],
     password: str,
     departments: Iterable[str],
+    must_change: bool = False,
 ) -> Operator:
+    """A new account; ``must_change``: its password was set by someone else (an office
+    admin's new account), a one-time password its owner replaces at the first sign-in."""
     account = check_new_account(account)
     if s.get(OperatorRow, account) is not None:
         raise DomainError(
@@ -130,6 +135,7 @@ def _insert(  # noqa: PLR0917
         created_at=now,
         updated_at=now,
         password_changed_at=now,
+        password_must_change=must_change,
     )
     s.add(row)
     return _operator(row)
@@ -184,8 +190,9 @@ def create_operator(
     admin = require(app, Action.MANAGE_OPERATORS)
     with app.transaction() as s:
         admins.acting(app, s)
-        op = _insert(app, s, account, name, roles, password, departments)
-        audit.note(app, s, audit.created(op.account, op.roles, op.departments))
+        op = _insert(app, s, account, name, roles, password, departments, must_change=True)
+        created = audit.created(op.account, op.roles, op.departments, audit.MUST_CHANGE)
+        audit.note(app, s, created)
     log.info("operator %s created by %s", op.account, admin.account)
     return op
 
@@ -202,6 +209,7 @@ def _view(row: OperatorRow, now: datetime) -> AccountView:
         locked=locked_until is not None and locked_until > now,
         source=row.source,
         last_login_at=last.isoformat() if last else None,
+        must_change_password=bool(row.password_must_change),
     )
 
 
@@ -226,7 +234,9 @@ def _row(s: Session, account: str) -> OperatorRow:
 
 def set_password(app: App, account: str, new_password: str, old_password: str | None = None) -> str:
     """An office admin sets anyone's password (and lifts a lockout); an operator changes their
-    own with the old one. Returns the account as kept."""
+    own with the old one. Returns the account as kept. A password set for another account is a
+    one-time password (``password_must_change``): the admin knows it, so its owner must choose
+    their own at the next sign-in; the owner's own clears the mark."""
     me = current(app)
     own = check_account(account) == me.account if account else False
     if not own or old_password is None:
@@ -234,9 +244,12 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
     with app.reading() as s:
         if _row(s, account).source == "county":
             raise held.county_password(_row(s, account))
+        one_time = _row(s, account).password_must_change
     new_hash = hash_password(new_password, account_key(account))
     if own and old_password is not None:
         verify_password(app, account, old_password)
+        if one_time and new_password == old_password:  # the admin would still know it
+            raise _same_as_set()
     with app.transaction() as s:
         if not own or old_password is None:
             admins.acting(app, s)
@@ -245,10 +258,13 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
         how = ["own"] if own and old_password is not None else ["set"]
         if locked_until is not None and locked_until > app.now():
             how.append("lockout lifted")
+        if not own:
+            how.append(audit.MUST_CHANGE)
         audit.note(app, s, audit.detail("password", row.account, how))
         row.password_hash = new_hash
         row.failed_attempts = 0
         row.locked_until = None
+        row.password_must_change = not own
         row.password_changed_at = row.updated_at = app.now()
         sessions.end_sessions(app, s, row.account, "password changed")
         account = row.account  # as kept: CLERK08 typed is clerk08
@@ -256,6 +272,15 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
         password_set_here(app, account, password_mark(row))
     log.info("password of %s set by %s", account, me.account)
     return account
+
+
+def _same_as_set() -> DomainError:
+    return DomainError(
+        "operator.password_not_own",
+        "新密碼不能與管理者設定的密碼相同：請設定只有自己知道的密碼",
+        "The new password must differ from the one the office admin set: choose one only you know",
+        "password",
+    )
 
 
 def set_roles(

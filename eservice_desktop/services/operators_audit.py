@@ -47,6 +47,12 @@ def scope_text(codes: Iterable[str]) -> str:
     return ",".join(sorted(codes)) or "*"
 
 
+#: A password someone other than the account set (a new account, an office admin's reset):
+#: its owner must replace it at the next sign-in (``created …; must change``,
+#: ``password …: set; must change``).
+MUST_CHANGE = "must change"
+
+
 def detail(kind: str, account: str, parts: Sequence[str] = ()) -> str:
     """``KIND ACCOUNT[: PART; PART]``, cut to the log's 200 characters with ``…``."""
     text = f"{kind} {account}" + (": " + "; ".join(parts) if parts else "")

@@ -73,6 +73,8 @@ def upsert_provisioned(app: App, records: Iterable[Mapping[str, Any]]) -> int:
                 row.password_changed_at = now
             row.name, row.roles, row.departments, row.active, row.password_hash = new
             row.source = "county"
+            # the county's password, not a one-time one: a counter cannot change it
+            row.password_must_change = False
             row.updated_at = now
             if old is not None and (not new[3] or old[4] != new[4]):  # disabled, new password
                 why = "disabled" if not new[3] else "password changed"

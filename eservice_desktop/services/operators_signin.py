@@ -35,6 +35,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from eservice_desktop.domain import errors
 from eservice_desktop.domain.errors import AuthError, DomainError, PasswordChanged, SessionEnded
 from eservice_desktop.domain.operators import (
     Action,
@@ -61,11 +62,7 @@ _CHECKED = "operator_checked"
 #: refunds), so the demo's approvals name a supervisor other than the demo operator. In demo mode
 #: its password is :data:`DEMO_SUPERVISOR_PASSWORD` (to try the approval dialog); elsewhere a
 #: random one nobody knows.
-DEMO_SUPERVISOR = Operator(
-    account="demo-sup",
-    name="示範主管",
-    roles=frozenset({Role.SUPERVISOR}),
-)
+DEMO_SUPERVISOR = Operator(account="demo-sup", name="示範主管", roles=frozenset({Role.SUPERVISOR}))
 DEMO_SUPERVISOR_PASSWORD = "demo-sup-1234"  # demo mode only (docs/operators.md)
 
 _hasher = PasswordHasher()  # argon2id
@@ -93,6 +90,7 @@ def _operator(row: OperatorRow) -> Operator:
         roles=frozenset(Role(r) for r in row.roles.split()),
         departments=frozenset(row.departments.split()),
         active=row.active,
+        must_change_password=bool(row.password_must_change),
     )
 
 
@@ -143,10 +141,13 @@ def password_mark(row: OperatorRow) -> str:
 
 def password_set_here(app: App, account: str, mark: str) -> None:
     """The signed-in operator set their own password in this process (the window's operators
-    page, ``operator passwd --own``): it ends the other sessions of the account, not this one."""
+    page, ``operator passwd --own``): it ends the other sessions of the account, not this one,
+    and a one-time password's mark is gone from the signed-in operator too."""
     seen = app.extras.get(_CHECKED)
     if seen is not None and seen[0] == account:
         app.extras[_CHECKED] = (*seen[:3], mark)
+    if app.operator is not None and app.operator.account == account:
+        app.operator = replace(app.operator, must_change_password=False)
 
 
 #: ``app.extras`` key: which threads may read the account (:func:`read_accounts_only_where`).
@@ -205,8 +206,12 @@ def _looked(app: App, op: Operator, row: OperatorRow | None) -> Operator:
 
 
 def require(app: App, action: Action, service_code: str | None = None) -> Operator:
-    """The guard every guarded service function calls first."""
+    """The guard every guarded service function calls first. A password someone else set (a
+    new account, an admin's reset) allows nothing but one's own (``set_password`` asks
+    :func:`current`): the admin knows it, and the acts would read as the operator's."""
     op = current(app)
+    if op.must_change_password:
+        raise errors.PasswordChangeRequired(op.account)
     if service_code is not None and app.catalogue.has_service(service_code):
         allowed = op.can(action, service_code, app.catalogue, app.office_kind)
     else:
@@ -225,6 +230,8 @@ def require_in(app: App, s: Session, action: Action) -> Operator:
     window trusts its last look both succeeded, and the office was left without an admin."""
     op = current(app)
     op = _looked(app, op, s.get(OperatorRow, op.account))
+    if op.must_change_password:
+        raise errors.PasswordChangeRequired(op.account)
     if not op.can(action):
         log.info("refused %s to %s", action.value, op.account)
         raise forbidden(action)

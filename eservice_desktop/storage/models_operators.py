@@ -41,6 +41,10 @@ class OperatorRow(Base):
         DateTime(timezone=True), nullable=True
     )
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    #: The password was set by someone other than the account (created, an office admin's
+    #: reset): a one-time password, which the owner replaces with their own before anything
+    #: else (``services.operators_signin.require``).
+    password_must_change: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
 
 
 class OperatorSessionRow(Base):

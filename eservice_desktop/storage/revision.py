@@ -6,4 +6,4 @@ from __future__ import annotations
 
 #: The newest revision under migrations/versions (a unit test compares it with the migrations
 #: directory, so a new revision must update it).
-HEAD_REVISION = "0024"
+HEAD_REVISION = "0025"

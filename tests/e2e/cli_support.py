@@ -20,6 +20,22 @@ def add_supervisor(cli: Callable[..., Any]) -> None:
         "--roles",
         "supervisor",
         "--password-stdin",
-        stdin=SUPERVISOR_PASSWORD + "\n",
+        stdin=FIRST_PASSWORD + "\n",
     )
     assert added.code == 0, added.err
+    # outside demo mode: there the demo operator is signed in, whatever session there is
+    choose_own(cli, SUPERVISOR, FIRST_PASSWORD, SUPERVISOR_PASSWORD, env={"ESERVICE_DEMO": ""})
+
+
+#: The one-time password an office admin gives a new account (``add_supervisor``).
+FIRST_PASSWORD = "first-password-1"
+
+
+def choose_own(cli: Callable[..., Any], account: str, first: str, own: str, **kwargs: Any) -> None:
+    """The new account's owner signs in with the admin's one-time password and chooses their
+    own (``passwd --own``, which ends the session: whoever was signed in before is not)."""
+    signed_in = cli("login", account, "--password-stdin", stdin=first + "\n", **kwargs)
+    assert signed_in.code == 0, signed_in.err
+    args = ("operator", "passwd", account, "--own", "--password-stdin")
+    changed = cli(*args, stdin=f"{first}\n{own}\n", **kwargs)
+    assert changed.code == 0, changed.err

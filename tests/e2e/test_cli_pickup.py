@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from cli_support import add_supervisor
+from cli_support import add_supervisor, choose_own
 
 DEMO = {"ESERVICE_DEMO": "1"}
 #: CJK ideographs and the full-width punctuation Chinese text uses.
@@ -66,10 +66,11 @@ def test_pickup_ready_verify_handover_twice(cli: Callable[..., Any], tmp_path: P
         (("setup", "--admin", "boss", "--password-stdin"), "admin password 1"),
         (("login", "boss", "--password-stdin"), "admin password 1"),
         (("operator", "add", "desk01", "--name", "領件", "--roles", "pickup", "--password-stdin"),
-         "desk password 1"),
-        (("login", "desk01", "--password-stdin"), "desk password 1"),
+         "desk password 0"),
     ):  # fmt: skip
         assert cli(*args, stdin=password + "\n", env=real).code == 0, args
+    choose_own(cli, "desk01", "desk password 0", "desk password 1", env=real)
+    assert cli("login", "desk01", "--password-stdin", stdin="desk password 1\n", env=real).code == 0
     refused = cli("pickup", "verify", payload, "--json", env=real)
     assert refused.code != 0 and refused.json["reason"] == "demo_key"
     assert cli("pickup", "issue", rows[0]["case_number"], env=real).code == 2

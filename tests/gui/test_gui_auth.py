@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from gui_keys import press, type_text
+from operator_support import chose_own
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 from sqlalchemy import select
@@ -41,6 +42,7 @@ def add_operator(app: App, account: str, name: str, roles: list[str]) -> None:
     """Creates an account as the office admin would (the fixture operator manages operators)."""
     before = app.operator
     operators.create_operator(app, account, name, roles, PASSWORD)
+    chose_own(app, account)  # their first sign-in: tests/gui/test_gui_first_password.py
     app.operator = before
 
 

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from gui_keys import press, type_text
+from operator_support import chose_own
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
@@ -28,6 +29,7 @@ NEW = "a new counter pass 2"
 def clerk(ctx: GuiContext) -> Iterator[GuiContext]:
     before = ctx.app.operator
     operators.create_operator(ctx.app, "clerk01", "王承辦", ["clerk"], OLD)
+    chose_own(ctx.app, "clerk01")
     ctx.app.operator = before
     operators.logout(ctx.app)
     shift_start._mark_checked(ctx.app)

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from operator_support import chose_own
 from probe_support import probe_env, run_probe
 from pytestqt.qtbot import QtBot
 
@@ -28,6 +29,7 @@ def _office_with_a_clerk(data_dir: Path) -> None:
     try:
         app.operator = Operator(account="tester", name="測試操作員", roles=COUNTER_ROLES)
         operators.create_operator(app, "clerk01", "王承辦", ["clerk"], PASSWORD)
+        chose_own(app, "clerk01")
         app.operator = None
         shift_start._mark_checked(app)
     finally:

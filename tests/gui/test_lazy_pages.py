@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 import pytest
 from gui_keys import press, type_text
+from operator_support import chose_own
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -35,6 +36,7 @@ def counter(ctx: GuiContext) -> Iterator[GuiContext]:
     before = app.operator
     operators.create_operator(app, "cash01", "林收費", ["cashier"], PASSWORD)
     operators.create_operator(app, "clerk01", "王承辦", ["clerk"], PASSWORD)
+    chose_own(app, "cash01", "clerk01")
     app.operator = before
     operators.logout(app)
     shift_start._mark_checked(app)  # the shift-start check of today is done

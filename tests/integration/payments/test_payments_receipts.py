@@ -21,6 +21,7 @@ from approvals_support import (
     add_accounts,
     supervisor_approval,
 )
+from operator_support import chose_own
 from payments_tools import cli, decode, new_case, pdffonts, pdftotext
 from sqlalchemy import select
 
@@ -540,6 +541,7 @@ def test_the_receipt_names_the_clerk_who_took_the_money(
     person to it. It prints the operator's name with the account; an account the office does
     not know (the tests' own ``tester``, another office's clerk) prints as the account."""
     operators.create_operator(app, "cash03", "黃收費", [Role.CASHIER], "cash-secret-3")
+    chose_own(app, "cash03")
     operators.login(app, "cash03", "cash-secret-3")
     r = payments.record_payment(app, case_number, "cash", 30, tendered=30)
     pdf = tmp_path / f"receipt-{layout}.pdf"

@@ -7,6 +7,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from operator_support import chose_own
 from payments_tools import new_case
 
 from eservice_desktop.domain import events as ev
@@ -33,6 +34,7 @@ def _clerk_line(app: App, number: str, pdf: Path, reason: str = "") -> str:
 def _paid_by_cash03(app: App) -> str:
     case_number = new_case(app)
     operators.create_operator(app, "cash03", "黃收費", [Role.CASHIER], "cash-secret-3")
+    chose_own(app, "cash03")
     operators.login(app, "cash03", "cash-secret-3")
     return payments.record_payment(app, case_number, "cash", 30, tendered=30).receipt_number
 

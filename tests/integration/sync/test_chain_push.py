@@ -177,7 +177,7 @@ def test_account_changes_reach_the_county(
     stored = {r[0]: r[1:] for r in rows}  # type: ignore[index]
     assert [(i, stored[i][0]) for i, _h in local] == local  # with their chain links
     assert [stored[i][1:] for i, _h in local] == [
-        ("account", "boss", "created clerk07: roles clerk; scope *"),
+        ("account", "boss", "created clerk07: roles clerk; scope *; must change"),
         ("account", "boss", "changed clerk07: roles clerk→clerk,supervisor; name changed"),
         ("account", "boss", "disabled clerk07"),
         ("account", "device:01", "provisioned county01: new; roles pickup; scope *"),
@@ -210,7 +210,7 @@ def test_access_records_a_county_refuses_wait_and_the_round_goes_on(
     assert any("/v1/operators" in line for _f, line in proxy.log)  # the round went on
     with h01.reading() as s:
         assert [r.detail for r in access.outbox(s, 100)] == [
-            "created clerk07: roles clerk; scope *"
+            "created clerk07: roles clerk; scope *; must change"
         ]
     assert sync_now(h01).access == 1
     with h01.reading() as s:

@@ -73,7 +73,7 @@ def test_each_account_change_leaves_one_chained_record(
 
     assert step(
         lambda: operators.create_operator(office, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
-    ) == ("boss", "created clerk07: roles clerk; scope *")
+    ) == ("boss", "created clerk07: roles clerk; scope *; must change")
     assert step(lambda: operators.set_roles(office, "clerk07", [Role.CLERK, Role.SUPERVISOR])) == (
         "boss",
         "changed clerk07: roles clerk→clerk,supervisor",
@@ -87,14 +87,14 @@ def test_each_account_change_leaves_one_chained_record(
     assert step(lambda: operators.set_roles(office, "clerk07", ["clerk"], [scope])) is None
     assert step(lambda: operators.set_password(office, "clerk07", "new secret 22")) == (
         "boss",
-        "password clerk07: set",
+        "password clerk07: set; must change",
     )
     for _ in range(office.settings.login_max_failures):  # lock clerk07
         with pytest.raises(AuthError):
             operators.verify_password(office, "clerk07", "wrong password")
     assert step(lambda: operators.set_password(office, "clerk07", "new secret 33")) == (
         "boss",
-        "password clerk07: set; lockout lifted",
+        "password clerk07: set; lockout lifted; must change",
     )
     assert step(lambda: operators.deactivate(office, "clerk07")) == ("boss", "disabled clerk07")
     assert step(lambda: operators.deactivate(office, "clerk07")) is None
@@ -183,7 +183,7 @@ def test_the_demo_supervisor_is_recorded_once(
 def test_a_refused_change_leaves_no_record(office: App, refused: Callable[[App], Any]) -> None:
     operators.create_operator(office, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
     before = _records(office)
-    assert before[-1] == ("boss", "created clerk07: roles clerk; scope *")
+    assert before[-1] == ("boss", "created clerk07: roles clerk; scope *; must change")
     with pytest.raises((DomainError, AuthError)):
         refused(office)
     assert _records(office) == before
@@ -230,7 +230,7 @@ def test_report_access_lists_and_filters_account_changes(
     }
     assert [(r["operator"], r["action"], r["detail"]) for r in out["records"]] == [
         ("boss", "account", "created boss: roles admin; scope *; first admin"),
-        ("boss", "account", "created clerk07: roles clerk; scope *"),
+        ("boss", "account", "created clerk07: roles clerk; scope *; must change"),
         ("boss", "account", "changed clerk07: roles clerk→clerk,supervisor"),
     ]
     out = cli("--operator", "boss", "--json")  # everything boss did, the search too

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+from operator_support import chose_own
 from sqlalchemy import select
 
 from eservice_desktop.cli.main import main
@@ -32,6 +33,7 @@ def office(app: App) -> App:
     operators.create_first_admin(app, "boss", "林主任", PASSWORD)
     operators.login(app, "boss", PASSWORD)
     operators.create_operator(app, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
+    chose_own(app, "clerk07")
     return app
 
 

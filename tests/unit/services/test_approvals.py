@@ -19,6 +19,7 @@ from approvals_support import (
     supervisor_approval,
 )
 from factories import request
+from operator_support import chose_own
 from pickup_support import County, ready_case
 from sqlalchemy import func, select
 
@@ -472,6 +473,7 @@ def test_an_approver_demoted_or_disabled_at_another_counter_meanwhile_approves_n
     operators.create_first_admin(one, "boss", "林主任", SUPERVISOR_PASSWORD)
     operators.login(one, "boss", SUPERVISOR_PASSWORD)
     operators.create_operator(one, SUPERVISOR, "林主管", [Role.SUPERVISOR], SUPERVISOR_PASSWORD)
+    chose_own(one, SUPERVISOR)
     _, receipt = _paid_case(app)
     checked = approvals._approver
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from operator_support import chose_own
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.cli.session_files import os_user, session_file
@@ -53,6 +54,7 @@ def cli(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.
         "--password-stdin", stdin=CLERK_PW,
     )  # fmt: skip
     assert code == 0, err
+    chose_own(tmp_path / "office", "clerk07")
     assert run("logout")[0] == 0
     return run
 
@@ -197,6 +199,7 @@ def test_roles_decide_the_commands(cli: Cli) -> None:
         "operator", "add", "it01", "--name", "資訊", "--roles", "it", "--password-stdin",
         stdin="it password 1",
     )[0] == 0  # fmt: skip
+    chose_own(cli.data, "it01")
     code, data, _ = cli("operator", "list", "--json")
     assert [a["account"] for a in data] == ["boss", "clerk07", "it01"]
     assert cli("login", "it01", "--password-stdin", stdin="it password 1")[0] == 0

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from operator_support import chose_own
 
 from eservice_desktop.cli.main import main
 
@@ -39,6 +40,7 @@ def test_a_clerk_adds_no_demo_case_to_the_office_database(
     assert run("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
     add = ["operator", "add", "clerk07", "--name", "王承辦", "--roles", "clerk,cashier"]
     assert run(*add, "--password-stdin", stdin=CLERK_PW)[0] == 0
+    chose_own(data, "clerk07")
     assert run("login", "clerk07", "--password-stdin", stdin=CLERK_PW)[0] == 0
 
     code, answer, _ = run("demo", "seed", "--cases", "3", "--json")

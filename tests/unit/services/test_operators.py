@@ -8,6 +8,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from operator_support import chose_own
 
 from eservice_desktop.config import Settings
 from eservice_desktop.domain.errors import AuthError, DomainError, SessionEnded
@@ -26,6 +27,7 @@ def office(app: App) -> App:
     operators.create_first_admin(app, "boss", "林主任", PASSWORD)
     operators.login(app, "boss", PASSWORD)
     operators.create_operator(app, "clerk07", "王承辦", [Role.CLERK], PASSWORD)
+    chose_own(app, "clerk07")
     operators.logout(app)
     return app
 
@@ -229,6 +231,7 @@ def test_a_refusal_by_role_names_the_roles_that_may_and_one_by_scope_none(
     the clerk already holds one of them."""
     operators.login(office, "boss", PASSWORD)
     operators.create_operator(office, "it01", "資訊", ["it"], PASSWORD)
+    chose_own(office, "it01")
     operators.set_roles(office, "clerk07", ["clerk"], departments=["HR-TRANSCRIPT"])
     operators.login(office, "it01", PASSWORD)
     with pytest.raises(AuthError) as by_role:

@@ -41,6 +41,10 @@ def test_a_password_reset_ends_the_window_of_its_operator(
     with pytest.raises(PasswordChanged):  # nothing is cached as still good
         operators.current(two)
     assert operators.login(two, "clerk07", "a new password 1").account == "clerk07"
+    with pytest.raises(AuthError) as first:  # the admin's password: the clerk's own first
+        operators.require(two, Action.VIEW_CASE)
+    assert first.value.reason == "auth.password_change_required"
+    operators.set_password(two, "clerk07", "my own password 2", old_password="a new password 1")
     assert operators.require(two, Action.VIEW_CASE).account == "clerk07"
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from operator_support import sign_in_it
+from operator_support import chose_own, sign_in_it
 from pickup_support import County
 
 from eservice_desktop.cli.main import main
@@ -52,6 +52,7 @@ def test_only_it_imports_a_pickup_key_file(
     assert _cli(data, capsys, "login", "boss", "--password-stdin", stdin="admin password")[0] == 0
     add = ["operator", "add", "desk01", "--name", "領件", "--roles", "clerk,pickup"]
     assert _cli(data, capsys, *add, "--password-stdin", stdin="desk pw 1234")[0] == 0
+    chose_own(data, "desk01")
     for who, password, refusal in (
         ("desk01", "desk pw 1234", "auth.forbidden"),  # a clerk at the pickup desk
         ("boss", "admin password", "auth.forbidden"),  # the office admin: not IT's keys

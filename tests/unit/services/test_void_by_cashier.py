@@ -7,6 +7,7 @@ from __future__ import annotations
 import factories
 import pytest
 from approvals_support import add_accounts, supervisor_approval
+from operator_support import chose_own
 
 from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.domain.operators import Role
@@ -19,6 +20,7 @@ CASHIER_PASSWORD = "cashier-secret-3"
 def test_a_cashier_asks_for_a_void_and_the_one_supervisor_approves_it(app: App) -> None:
     add_accounts(app)
     operators.create_operator(app, "cash01", "陳收費", [Role.CASHIER], CASHIER_PASSWORD)
+    chose_own(app, "cash01")
     number = factories.new_case(app)
     app.operator = None
     operators.login(app, "cash01", CASHIER_PASSWORD)
