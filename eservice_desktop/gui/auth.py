@@ -42,6 +42,7 @@ from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.keyboard import keys_as_typed
+from eservice_desktop.gui.labels import display_name
 from eservice_desktop.gui.screen_lock import (
     IdleWatch,
     ShortcutGuard,
@@ -124,15 +125,6 @@ def _authenticate_later(
     return authenticate(core(), account, password, locked)
 
 
-def display_name(operator: Operator, zh: bool = True) -> str:
-    """``王承辦（clerk01）``; in English ``王承辦 (clerk01)`` (the name as the office typed it)."""
-    if not operator.name:
-        return operator.account
-    return (
-        f"{operator.name}（{operator.account}）" if zh else f"{operator.name} ({operator.account})"
-    )
-
-
 BOX_WIDTH = 520
 
 
@@ -148,6 +140,7 @@ class LoginScreen(QWidget):
         self.ctx = ctx
         self.locked_for: Operator | None = None
         self._busy = False
+        self._typed = ""  # the password until its sign-in is done: a one-time one is the old
         outer = QVBoxLayout(self)
         outer.addStretch(1)
         box = QFrame(self)
@@ -337,7 +330,7 @@ class LoginScreen(QWidget):
             self.say(self.tr("請輸入密碼。"))
             self.password.setFocus()
             return
-        self._busy = True
+        self._busy, self._typed = True, password
         self.button.setEnabled(False)
         self.say(self.tr("驗證中…"), refusal=False)
         locked = self.locked_for.account if self.locked_for else None
@@ -353,14 +346,19 @@ class LoginScreen(QWidget):
 
     def _done(self, result: object) -> None:
         assert isinstance(result, SignIn)
-        self._busy = False
+        self._busy, (typed, self._typed) = False, (self._typed, "")
         self.button.setEnabled(True)
         self.password.clear()
         self.message.clear()
+        if result.operator.must_change_password:  # someone else's password: one's own first
+            from eservice_desktop.gui.own_password import first_sign_in
+
+            first_sign_in(self, result, typed)
+            return
         self.signed_in.emit(result)
 
     def _failed(self, error: object) -> None:
-        self._busy = False
+        self._busy, self._typed = False, ""
         self.button.setEnabled(True)
         self.password.clear()
         self.say(self.explain(error))

@@ -11,6 +11,7 @@ from functools import lru_cache
 
 from eservice_desktop.domain.case import STATUS_LABELS
 from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.operators import Operator
 from eservice_desktop.gui.context import GuiContext
 
 
@@ -70,3 +71,12 @@ def quantity(ctx: GuiContext, n: int, unit: str, item_code: str = "") -> str:
     if ctx.is_zh:
         return f"{n}{unit}"
     return f"{n} × {unit_label(ctx, unit, item_code)}"
+
+
+def display_name(operator: Operator, zh: bool = True) -> str:
+    """``王承辦（clerk01）``; in English ``王承辦 (clerk01)`` (the name as the office typed it)."""
+    if not operator.name:
+        return operator.account
+    return (
+        f"{operator.name}（{operator.account}）" if zh else f"{operator.name} ({operator.account})"
+    )

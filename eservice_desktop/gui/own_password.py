@@ -7,6 +7,11 @@ command line's, ``services.operators.set_password`` with the old password, on a 
 argon2 verify and hash): the same password rules and refusals, a wrong old password counted
 towards the lockout with its ``refused …; password check`` record, and the ``password …: own``
 record of the change. This window stays signed in; the account's other sessions end.
+
+A password someone else set (a new account, an office admin's reset) is a one-time password:
+signed in with it, the operator gets this dialog straight from the login screen
+(:func:`first_sign_in`), the old password already given, and nothing else opens until the new
+one is set; Esc (取消並登出) signs them out, on record (``signed-out …: password not changed``).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.dialog_parts import refusal_line, submit_row
 
 if TYPE_CHECKING:
+    from eservice_desktop.gui.auth import LoginScreen, SignIn
     from eservice_desktop.gui.main_window import MainWindow
     from eservice_desktop.services.core import App
 
@@ -43,19 +49,29 @@ class OwnPasswordDialog(QDialog):
     """Old password, new password, new password again; Enter moves on, and on the last field
     changes it. A refusal stays in the dialog, said, with the field to correct in focus."""
 
-    def __init__(self, ctx: GuiContext, account: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, ctx: GuiContext, account: str, parent: QWidget | None = None, given_old: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("own_password_dialog")
         self.setWindowTitle(self.tr("變更密碼"))
         self.ctx = ctx
         self.account = account
         self._busy = False
+        #: The one-time password just typed at the login screen (:func:`first_sign_in`).
+        self.given_old = given_old
         layout = QVBoxLayout(self)
         hint = QLabel(
             self.tr("變更 {account} 的密碼：請輸入舊密碼，再輸入新密碼兩次。").format(
                 account=account
             )
+            if not given_old
+            else self.tr(
+                "{account} 的密碼是管理者設定的一次性密碼：請設定只有自己知道的新密碼"
+                "（輸入兩次），設定後才能開始作業。取消即登出。"
+            ).format(account=account)
         )
+        hint.setObjectName("own_password_hint")
         hint.setWordWrap(True)
         layout.addWidget(hint)
         form = QFormLayout()
@@ -71,11 +87,15 @@ class OwnPasswordDialog(QDialog):
             label.setBuddy(field)
             form.addRow(label, field)
         layout.addLayout(form)
+        if given_old:  # typed at the login screen a moment ago: not asked again
+            self.old.setText(given_old)
+            form.setRowVisible(self.old, False)
         self.message = refusal_line("own_password_message")
         layout.addWidget(self.message)
-        self.buttons = submit_row(self, self.tr("變更密碼"), self.tr("取消"), self.submit)
+        cancel = self.tr("取消並登出") if given_old else self.tr("取消")
+        self.buttons = submit_row(self, self.tr("變更密碼"), cancel, self.submit)
         layout.addWidget(self.buttons)
-        self.old.setFocus()
+        (self.new if given_old else self.old).setFocus()
 
     def _refuse(self, text: str, field: QLineEdit) -> None:
         self.message.setText(text)
@@ -128,7 +148,7 @@ class OwnPasswordDialog(QDialog):
             else self.tr("變更密碼失敗：{e}").format(e=type(error).__name__)
         )
         code = str(getattr(error, "code", ""))
-        if code.startswith("auth."):  # the old password was refused (or the account locked)
+        if code.startswith("auth.") and not self.given_old:  # the old one refused, or locked
             self.old.clear()
             self._refuse(self.tr("舊密碼：{e}").format(e=text), self.old)
             return
@@ -152,6 +172,25 @@ def change_own_password(window: MainWindow) -> OwnPasswordDialog | None:
         return None
     dialog = OwnPasswordDialog(window.ctx, operator.account, window)
     dialog.setModal(True)
+    dialog.show()
+    dialog.activateWindow()
+    return dialog
+
+
+def first_sign_in(screen: LoginScreen, result: SignIn, typed: str) -> OwnPasswordDialog:
+    """The login screen signed in an operator whose password someone else set: this dialog
+    asks for their own before the window opens (``signed_in``, once it is set); cancelled, the
+    window signs them out (``window_access.abandon_sign_in``). The dialog is the login
+    screen's child, so the lock's guard lets its keys through and does not hide it."""
+    from eservice_desktop.gui import window_access
+
+    account = result.operator.account
+    dialog = OwnPasswordDialog(screen.ctx, account, screen, given_old=typed)
+    dialog.setModal(True)
+    dialog.accepted.connect(lambda: screen.signed_in.emit(result))
+    window = screen.window()
+    dialog.rejected.connect(lambda: window_access.abandon_sign_in(window, account))  # type: ignore[arg-type]
+    dialog.finished.connect(dialog.deleteLater)  # the typed passwords go with it
     dialog.show()
     dialog.activateWindow()
     return dialog

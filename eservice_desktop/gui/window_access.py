@@ -168,11 +168,33 @@ def hold_while_covered(window: MainWindow, widget: QWidget) -> bool:
     """A dialog shown while a lock or a sign-out covers the pages waits hidden for the next
     sign-in, like those open at the lock (:func:`cover`). Before the first sign-in nothing of a
     page exists and a start-up message is shown as it comes."""
-    if not window.content_built:
+    if not window.content_built or _login_screens(window, widget):
         return False
     if widget not in window.hidden_while_locked:
         window.hidden_while_locked.append(widget)
     return True
+
+
+def _login_screens(window: MainWindow, widget: QWidget) -> bool:
+    """Whether ``widget`` belongs to the login screen (the first sign-in's own password)."""
+    owner = widget.parentWidget()
+    while owner is not None and owner is not window.built_login_screen:
+        owner = owner.parentWidget()
+    return owner is not None
+
+
+def abandon_sign_in(window: MainWindow, account: str) -> None:
+    """The operator signed in with a one-time password and cancelled choosing their own: they
+    are signed out, on record, and the login screen asks again (a locked window taken over so
+    stays covered, its locked operator signed out already)."""
+    from eservice_desktop.services import operators
+
+    app = window.ctx.app
+    operators.logout(app)
+    window.ctx.tasks.run(operators.record_sign_out, app, account, "password not changed")
+    window.locked = False
+    window.activateWindow()  # the dialog had the keyboard: the account field has it now
+    window.login_screen.ask_login(_t("未設定自己的密碼，已登出。"))
 
 
 def account_disabled(window: MainWindow, why: object = None) -> None:

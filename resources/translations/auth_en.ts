@@ -206,6 +206,10 @@
         <translation>Signed out.</translation>
     </message>
     <message>
+        <source>未設定自己的密碼，已登出。</source>
+        <translation>Your own password was not set: signed out.</translation>
+    </message>
+    <message>
         <source>鎖定時開著的對話框已取消，未做任何動作；請重新操作。</source>
         <translation>The dialog open when the screen locked was cancelled and nothing was done; please do it again.</translation>
     </message>
@@ -423,6 +427,14 @@
     <message>
         <source>變更 {account} 的密碼：請輸入舊密碼，再輸入新密碼兩次。</source>
         <translation>Change the password of {account}: type the old password, then the new one twice.</translation>
+    </message>
+    <message>
+        <source>{account} 的密碼是管理者設定的一次性密碼：請設定只有自己知道的新密碼（輸入兩次），設定後才能開始作業。取消即登出。</source>
+        <translation>The password of {account} is a one-time password an office admin set: choose a new one only you know (type it twice) before you start work. Cancel signs you out.</translation>
+    </message>
+    <message>
+        <source>取消並登出</source>
+        <translation>Cancel and sign out</translation>
     </message>
     <message>
         <source>舊密碼(&amp;O)</source>
