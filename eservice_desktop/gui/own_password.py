@@ -187,8 +187,13 @@ def first_sign_in(screen: LoginScreen, result: SignIn, typed: str) -> OwnPasswor
     account = result.operator.account
     dialog = OwnPasswordDialog(screen.ctx, account, screen, given_old=typed)
     dialog.setModal(True)
-    dialog.accepted.connect(lambda: screen.signed_in.emit(result))
     window = screen.window()
+
+    def chosen() -> None:  # the window had no keyboard while the dialog was up: it has now
+        window.activateWindow()
+        screen.signed_in.emit(result)
+
+    dialog.accepted.connect(chosen)
     dialog.rejected.connect(lambda: window_access.abandon_sign_in(window, account))  # type: ignore[arg-type]
     dialog.finished.connect(dialog.deleteLater)  # the typed passwords go with it
     dialog.show()

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 from gui_keys import press, type_text
+from operator_support import counter_operator
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLabel
 from sqlalchemy import select
@@ -93,6 +94,8 @@ def test_the_first_sign_in_asks_the_clerks_own_password_before_anything(qtbot, n
     assert app.operator is not None and app.operator.account == "clerk01"
     assert not app.operator.must_change_password and not _marked(app)
     assert window.operator_label.text() == "承辦人：王承辦（clerk01）"
+    focus = QApplication.focusWidget  # the keyboard goes on in the window
+    qtbot.waitUntil(lambda: focus() is not None and window.isAncestorOf(focus()))
     assert ("account", "clerk01", "password clerk01: own") in _records(app)
     assert operators.verify_password(app, "clerk01", OWN).account == "clerk01"
 
@@ -112,3 +115,44 @@ def test_esc_at_the_first_password_signs_out_on_record(qtbot, new_clerk):
     assert window.pages == {} and window.screens.currentWidget() is window.login_screen
     assert ("signin", "clerk01", "signed-out clerk01: password not changed") in _records(app)
     assert dialog is not None
+
+
+def test_a_supervisor_taking_over_a_locked_window_chooses_their_own_first(qtbot, new_clerk):
+    """Over a covered window (its guard hides a dialog shown then, and swallows the window's
+    keys): the first password's dialog shows, and answers the keyboard, all the same."""
+    app = new_clerk.app
+    app.operator = counter_operator()  # the fixture's admin adds a supervisor too
+    operators.create_operator(app, "super01", "陳主管", ["supervisor"], FIRST)
+    operators.logout(app)
+    window = open_at_login(qtbot, new_clerk)
+    sign_in(qtbot, window, "clerk01", FIRST)
+    _first_dialog(qtbot, window)
+    for text in (OWN, OWN):
+        type_text(text)
+        press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    wait_idle(qtbot, new_clerk)
+    press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.locked
+    window.login_screen.account.setFocus()
+    sign_in(qtbot, window, "super01", FIRST)
+    dialog = _first_dialog(qtbot, window)
+    assert dialog.isVisible() and window.locked  # still covered behind it
+    press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.login_screen.findChild(OwnPasswordDialog) is None)
+    wait_idle(qtbot, new_clerk)
+    assert app.operator is None and not window.locked
+    assert window.screens.currentWidget() is window.login_screen
+    assert window.login_screen.message.text() == "未設定自己的密碼，已登出。"
+    records = _records(app)
+    assert ("signin", "clerk01", "signed-out clerk01: taken over by super01") in records
+    assert ("signin", "super01", "signed-out super01: password not changed") in records
+
+    sign_in(qtbot, window, "super01", FIRST)  # again, and this time chosen
+    dialog = _first_dialog(qtbot, window)
+    for text in (OWN, OWN):
+        type_text(text)
+        press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
+    assert app.operator is not None and app.operator.account == "super01"
+    assert window.operator_label.text() == "承辦人：陳主管（super01）"
