@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import account_key
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_life import open_once
 from eservice_desktop.gui.dialog_parts import refusal_line, submit_row
 
 #: ``grant(account, password, reason) -> approval``: runs on a worker; raises AuthError when
@@ -230,7 +231,7 @@ def run_with_approval(
         dialog = ApprovalDialog(ctx, what, supervisor_check(ctx, action), parent, approval_reason)
         dialog.approved.connect(attempt)
         dialog.rejected.connect(lambda: report(error))
-        dialog.open()  # owned by ``parent``; tests find it with findChild
+        open_once(dialog)  # owned by ``parent`` while open; tests find it with findChild
 
     def report(error: object) -> None:
         if on_error is not None:

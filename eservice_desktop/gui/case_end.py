@@ -15,6 +15,7 @@ from typing import Literal
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from eservice_desktop.gui.dialog_life import ask_once
 from eservice_desktop.services import cases
 
 Ending = Literal["reject", "cancel"]
@@ -58,5 +59,5 @@ def ask(parent: QWidget, view: cases.CaseView, ending: Ending, reason: str) -> b
     back.setObjectName("case_end_back")
     box.setDefaultButton(back)
     box.setEscapeButton(back)
-    box.exec()
+    ask_once(box)
     return box.clickedButton() is confirm

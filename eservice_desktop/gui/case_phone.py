@@ -32,6 +32,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import validate_mobile
 from eservice_desktop.gui.case_correct import CorrectDialog
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_life import ask_once
 from eservice_desktop.gui.keyboard import bring_into_view
 from eservice_desktop.services import applicant_correction, case_contact, cases
 
@@ -207,5 +208,5 @@ class PhoneRow(QWidget):
         back = box.addButton(_t("返回(&B)"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(back)
         box.setEscapeButton(back)
-        box.exec()
+        ask_once(box)
         return box.clickedButton() is yes

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from eservice_desktop import logs
+from eservice_desktop.gui.dialog_life import open_once
 
 _OPEN: list[QMessageBox] = []
 
@@ -32,7 +33,7 @@ def show_crash_dialog(log_dir: Path, parent: QWidget | None = None) -> QMessageB
     box.setStandardButtons(QMessageBox.StandardButton.Ok)
     box.finished.connect(lambda _r: _OPEN.remove(box) if box in _OPEN else None)
     _OPEN.append(box)
-    box.open()
+    open_once(box)
     return box
 
 

@@ -36,6 +36,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop import __version__
 from eservice_desktop.gui.accessible import SHOWN_KEY, plain
 from eservice_desktop.gui.dialog_fit import open_at
+from eservice_desktop.gui.dialog_life import open_once
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
@@ -142,9 +143,7 @@ class KeyHelp(QDialog):
 
 
 def show_keys(window: MainWindow) -> KeyHelp:
-    dialog = KeyHelp(window)
-    dialog.open()
-    return dialog
+    return open_once(KeyHelp(window))
 
 
 def about_text(window: MainWindow) -> str:
@@ -170,5 +169,4 @@ def show_about(window: MainWindow) -> QMessageBox:
     box = QMessageBox(QMessageBox.Icon.Information, _t("關於"), about_text(window), parent=window)
     box.setObjectName("about_box")
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    box.open()
-    return box
+    return open_once(box)

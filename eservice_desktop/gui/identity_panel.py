@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext, ScreenCase, screen_masked_name
+from eservice_desktop.gui.dialog_life import open_once
 from eservice_desktop.gui.identity_dialogs import OverrideDialog, PinDialog
 from eservice_desktop.gui.identity_readers import IdentityReaders, StatusBridge
 
@@ -217,7 +218,7 @@ class IdentityPanel(IdentityReaders):
         )
         self.pin_dialog.accepted.connect(self._pin_entered)
         self.pin_dialog.rejected.connect(self._pin_cancelled)
-        self.pin_dialog.open()
+        open_once(self.pin_dialog)
 
     def _pin_cancelled(self) -> None:
         self.verify_button.setEnabled(True)
@@ -327,7 +328,7 @@ class IdentityPanel(IdentityReaders):
     def ask_override(self) -> None:
         self.override_dialog = OverrideDialog(self)
         self.override_dialog.accepted.connect(self._override_entered)
-        self.override_dialog.open()
+        open_once(self.override_dialog)
 
     def _override_entered(self) -> None:
         """The supervisor's account, password and reason are checked before the holder is

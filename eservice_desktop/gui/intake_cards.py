@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLineEdit, QMessageBox
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import classify_applicant_id
+from eservice_desktop.gui.dialog_life import open_once
 from eservice_desktop.gui.intake_view import SOURCE_LABELS
 
 if TYPE_CHECKING:
@@ -96,8 +97,7 @@ def _ask(form: IntakeForm, source: str, conflicts: dict[str, str]) -> None:
     box.setEscapeButton(form.card_keep_button)
     form._card_pending = {"source": source, "values": conflicts}
     box.finished.connect(lambda _r, b=box: _answered(form, b))
-    form.card_question = box
-    box.open()
+    form.card_question = open_once(box)
 
 
 def _answered(form: IntakeForm, box: QMessageBox) -> None:

@@ -49,6 +49,7 @@ from eservice_desktop.domain.operators import Operator
 from eservice_desktop.gui import keyboard, stray_scans, upgrade_notice, window_access, window_frame
 from eservice_desktop.gui.context import GuiContext, ScreenCase
 from eservice_desktop.gui.dialog_fit import grow_to_contents
+from eservice_desktop.gui.dialog_life import open_once
 from eservice_desktop.gui.status_room import GivingWayLabel
 from eservice_desktop.gui.window_pages import (
     INTAKE_PAGE,
@@ -372,8 +373,7 @@ class MainWindow(QMainWindow):
     def open_backups(self) -> QDialog:
         from eservice_desktop.gui.backup_dialog import BackupDialog
 
-        dialog = BackupDialog(self.ctx, self)
-        dialog.open()
+        dialog = open_once(BackupDialog(self.ctx, self))
         grow_to_contents(dialog)  # opened at ⅔ of the screen at most: at 200 % a note was cut
         return dialog
 

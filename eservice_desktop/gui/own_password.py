@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_life import deleted_when_closed
 from eservice_desktop.gui.dialog_parts import refusal_line, submit_row
 
 if TYPE_CHECKING:
@@ -170,7 +171,7 @@ def change_own_password(window: MainWindow) -> OwnPasswordDialog | None:
     operator = window.ctx.operator
     if operator is None or window.locked or not window.content_built:
         return None
-    dialog = OwnPasswordDialog(window.ctx, operator.account, window)
+    dialog = deleted_when_closed(OwnPasswordDialog(window.ctx, operator.account, window))
     dialog.setModal(True)
     dialog.show()
     dialog.activateWindow()

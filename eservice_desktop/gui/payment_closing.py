@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_life import ask_once
 from eservice_desktop.gui.roc_date_edit import RocDateEdit
 from eservice_desktop.services import daily_closing, exports
 
@@ -80,7 +81,7 @@ def ask_closing(parent: QWidget, today: date) -> ClosingChoice | None:
     buttons.accepted.connect(accepted)
     buttons.rejected.connect(dialog.reject)
     lay.addRow(buttons)
-    if dialog.exec() != QDialog.DialogCode.Accepted or not choice:
+    if ask_once(dialog) != QDialog.DialogCode.Accepted or not choice:
         return None
     d = day.date()
     device: str | None = None if scope.currentIndex() == 1 else ""

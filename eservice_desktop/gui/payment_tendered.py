@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
+from eservice_desktop.gui.dialog_life import ask_once
+
 if TYPE_CHECKING:
     from eservice_desktop.gui.payment_page import PaymentPage
 
@@ -58,7 +60,7 @@ def ask(parent: QWidget, case_number: str, amount: int, tendered: int) -> bool:
     back.setObjectName("tendered_back")
     box.setDefaultButton(back)
     box.setEscapeButton(back)
-    box.exec()
+    ask_once(box)
     return box.clickedButton() is confirm
 
 

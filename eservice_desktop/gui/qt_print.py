@@ -34,6 +34,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.text_values import printable_path
 from eservice_desktop.gui import cups_queue
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_life import ask_once
 from eservice_desktop.gui.tasks import Task, TaskRunner
 from eservice_desktop.services import payments
 from eservice_desktop.services.printer_names import installed_name
@@ -237,7 +238,7 @@ def choose_printer(
         printer.setPrinterName(installed_name(name, available_printers()) or name)
     dialog = QPrintDialog(printer, parent)
     dialog.setWindowTitle(ctx.pick(*title))
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+    if ask_once(dialog) != QPrintDialog.DialogCode.Accepted:
         return None
     return printer
 

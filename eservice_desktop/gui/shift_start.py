@@ -32,6 +32,7 @@ from eservice_desktop.domain.office_zone import TAIPEI as _TAIPEI
 from eservice_desktop.gui.colours import on_palette
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.dialog_fit import open_at
+from eservice_desktop.gui.dialog_life import open_once
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
@@ -169,8 +170,7 @@ def _show(window: MainWindow, report: object) -> None:
 
     assert isinstance(report, Report)
     dialog = ShiftStartDialog(window.ctx, report, window)
-    window.shift_dialog = dialog
-    dialog.open()
+    window.shift_dialog = open_once(dialog)
 
 
 def run_if_first_today(window: MainWindow) -> None:

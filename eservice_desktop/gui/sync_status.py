@@ -32,6 +32,7 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.gui.dialog_life import ask_once
 from eservice_desktop.gui.sync_conflicts import ConflictDialog
 from eservice_desktop.gui.sync_loop import (
     LoopKeeper,
@@ -388,8 +389,7 @@ class SyncStatusWidget(QWidget):
         return int(figures["done"]), int(figures["total"])
 
     def show_conflicts(self) -> None:
-        dialog = ConflictDialog(self.ctx, self)
-        dialog.exec()
+        ask_once(ConflictDialog(self.ctx, self))
         self.refresh()
 
 

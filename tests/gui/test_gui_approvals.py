@@ -18,6 +18,7 @@ from gui_keys import open_window, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
+from shiboken6 import isValid
 
 from eservice_desktop.gui import qt_print
 from eservice_desktop.gui.approval import ApprovalDialog
@@ -42,9 +43,14 @@ SELF = "不能核准自己的申請：請另一位主管輸入自己的帳號與
 WRONG = "主管帳號或密碼不正確。"
 
 
-def _dialog(qtbot: QtBot, parent: QWidget, count: int = 1) -> ApprovalDialog:
-    qtbot.waitUntil(lambda: len(parent.findChildren(ApprovalDialog)) == count, timeout=20000)
-    dialog = parent.findChildren(ApprovalDialog)[-1]
+def _dialog(qtbot: QtBot, parent: QWidget) -> ApprovalDialog:
+    """The approval dialog open over ``parent`` (one at a time: a closed one is deleted)."""
+
+    def shown() -> list[ApprovalDialog]:
+        return [d for d in parent.findChildren(ApprovalDialog) if d.isVisible()]
+
+    qtbot.waitUntil(lambda: len(shown()) == 1, timeout=20000)
+    dialog = shown()[0]
     qtbot.waitExposed(dialog)
     dialog.activateWindow()
     dialog.account.setFocus()
@@ -69,7 +75,7 @@ def _approve_by_keys(qtbot: QtBot, dialog: ApprovalDialog, done: Any) -> None:
     type_text(SUPERVISOR_PASSWORD)
     press(Qt.Key.Key_Return)
     qtbot.waitUntil(done, timeout=20000)
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not isValid(dialog))  # closed, and deleted with it
 
 
 def _approval_for(app: App, number: str, event_type: str) -> dict[str, Any]:
@@ -133,7 +139,7 @@ def test_a_second_reprint_asks_a_supervisor_before_anything_is_printed(
     page.receipts_table.selectRow(0)
     assert page.selected_receipt() is not None
     page.print_selected()
-    _dialog(qtbot, page, 2).reject()
+    _dialog(qtbot, page).reject()
     qtbot.wait(200)
     assert not out.exists() and len(_events(app, number)) == count
 
@@ -243,7 +249,7 @@ def test_intake_after_a_long_sync_gap_is_approved_and_the_form_is_kept_until_the
     assert form.drafts.load() == typed  # the draft on disk too
 
     form.submit()
-    dialog = _dialog(qtbot, form, 2)
+    dialog = _dialog(qtbot, form)
     assert dialog.reason.text() == "久未同步仍予收件"
     _approve_by_keys(qtbot, dialog, lambda: form.last_case is not None)
     assert form.last_case is not None and count() == 1
@@ -361,12 +367,9 @@ def test_an_exemption_or_a_reduction_names_the_case_and_the_money_it_lets_go(
     window = open_window(qtbot, ctx)
     page = window.show_page(PAYMENT_PAGE)
     assert isinstance(page, PaymentPage)
-    for count, (number, exempt, reduction, said) in enumerate(
-        (
-            (exempted, True, 0, f"案件 {exempted}（王○明）免徵，規費 30 元全免"),
-            (reduced, False, 10, f"案件 {reduced}（林○玲）減免 10 元，規費 45 元減為 35 元"),
-        ),
-        start=1,
+    for number, exempt, reduction, said in (
+        (exempted, True, 0, f"案件 {exempted}（王○明）免徵，規費 30 元全免"),
+        (reduced, False, 10, f"案件 {reduced}（林○玲）減免 10 元，規費 45 元減為 35 元"),
     ):
         page.load(number)
         qtbot.waitUntil(
@@ -381,7 +384,7 @@ def test_an_exemption_or_a_reduction_names_the_case_and_the_money_it_lets_go(
         page.reduction_spin.setValue(reduction)
         page.reason_combo.setCurrentIndex(1)
         page.assess()
-        dialog = _dialog(qtbot, page, count)
+        dialog = _dialog(qtbot, page)
         assert dialog.what.text() == f"「規費減免或免徵」須經主管核准\n{said}"
         type_text(SUPERVISOR)
         press(Qt.Key.Key_Return)
@@ -392,4 +395,4 @@ def test_an_exemption_or_a_reduction_names_the_case_and_the_money_it_lets_go(
             lambda n=number, t=total: cases.show_case(app, n).fees_due == t,  # type: ignore[misc]
             timeout=20000,
         )
-        qtbot.waitUntil(lambda d=dialog: not d.isVisible(), timeout=20000)  # type: ignore[misc]
+        qtbot.waitUntil(lambda d=dialog: not isValid(d), timeout=20000)  # type: ignore[misc]

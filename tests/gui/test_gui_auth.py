@@ -14,6 +14,7 @@ from gui_keys import press, type_text
 from operator_support import chose_own
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
+from shiboken6 import isValid
 from sqlalchemy import select
 
 from eservice_desktop.devices.pcsc import ReaderState, ReaderStatus
@@ -688,7 +689,7 @@ def test_a_void_asks_a_supervisor_on_this_counter_and_refuses_self_approval(qtbo
     type_text(SUPERVISOR_PASSWORD)
     press(Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: bool(done), timeout=20000)
-    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: not isValid(dialog))  # closed, and deleted with it
     events = cases.show_case(app, number).events
     approval = next(e for e in events if e["type"] == "case.approval_granted")
     assert approval["payload"]["approved_by"] == SUPERVISOR
@@ -752,8 +753,11 @@ def test_closing_with_fees_due_is_approved_by_a_supervisor_or_stays_refused(qtbo
     assert cases.show_case(app, number).status != "closed"
 
     detail.close_case()
-    qtbot.waitUntil(lambda: len(detail.findChildren(ApprovalDialog)) == 2, timeout=20000)
-    dialog = detail.findChildren(ApprovalDialog)[-1]
+    # the refused one is deleted once closed: the one visible is the new question
+    qtbot.waitUntil(
+        lambda: any(d.isVisible() for d in detail.findChildren(ApprovalDialog)), timeout=20000
+    )
+    dialog = next(d for d in detail.findChildren(ApprovalDialog) if d.isVisible())
     assert dialog.reason.text() == "民眾不領"
     dialog.account.setText(SUPERVISOR)
     dialog.password.setText(SUPERVISOR_PASSWORD)
