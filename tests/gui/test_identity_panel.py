@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
 from factories import new_case
+from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QSizePolicy
 from pytestqt.qtbot import QtBot
@@ -26,6 +27,7 @@ from eservice_desktop.devices.nhi import parse_record
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui import intake_form
 from eservice_desktop.gui.context import GuiContext, ScreenCase
+from eservice_desktop.gui.identity_dialogs import PinDialog
 from eservice_desktop.gui.identity_panel import IdentityPanel
 from eservice_desktop.services import cases, identity
 from eservice_desktop.services.identity import ReaderState, ReaderStatus
@@ -229,6 +231,10 @@ def test_moica_pin_flow_records_the_check(moica_ctx: GuiContext, qtbot: QtBot) -
     assert changed == [number]
     view = cases.show_case(moica_ctx.app, number)
     assert [e for e in view.events if e["type"] == ev.IDENTITY_VERIFIED]
+    # Both PIN dialogs are gone once answered: each stayed the panel's hidden child for as
+    # long as the window ran, one for every citizen checked (gui/dialog_life.py).
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert panel.findChildren(PinDialog) == []
 
 
 @pytest.mark.softhsm
