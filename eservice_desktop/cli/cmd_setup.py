@@ -170,19 +170,19 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
     app = open_app(load_settings(stored.data_dir))
     try:
         info = sync.enrol(app, stored.county_url, args.enrol_code.strip())
-    except (DomainError, SyncError, OSError) as e:
-        data.update(ok=False, error=type(e).__name__, later=later)
-        why = _why_not_enrolled(e, lang_of(args))
+    except DomainError as e:
+        if e.code != "sync.already_enrolled":
+            return _not_enrolled(args, e, data, later)
+        # the install run again (a repair, a script re-run after a typo): nothing to do
+        data.update(enrolled=True, already_enrolled=True)
         emit(
             args,
             data,
-            say(
-                args,
-                f"設定已寫入；註冊失敗：{why}；請稍後執行：{later}",
-                f"settings written; enrolment failed: {why}; enrol later with: {later}",
-            ),
+            say(args, f"設定已寫入；{e.message_zh}", f"settings written; {e.message_en}"),
         )
-        return EXIT_REFUSED
+        return 0
+    except (SyncError, OSError) as e:
+        return _not_enrolled(args, e, data, later)
     finally:
         app.close()
     data.update(enrolled=True, device_key=info.get("device_key"))
@@ -196,6 +196,24 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
         ),
     )
     return 0
+
+
+def _not_enrolled(
+    args: argparse.Namespace, e: BaseException, data: dict[str, object], later: str
+) -> int:
+    """Settings written, the enrolment not made: why, and the command that makes it later."""
+    data.update(ok=False, error=type(e).__name__, later=later)
+    why = _why_not_enrolled(e, lang_of(args))
+    emit(
+        args,
+        data,
+        say(
+            args,
+            f"設定已寫入；註冊失敗：{why}；請稍後執行：{later}",
+            f"settings written; enrolment failed: {why}; enrol later with: {later}",
+        ),
+    )
+    return EXIT_REFUSED
 
 
 def _why_not_enrolled(error: BaseException, lang: str) -> str:

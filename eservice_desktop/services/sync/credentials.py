@@ -104,6 +104,7 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
     """Trades a one-time code for this device's credential and keeps it in the keyring."""
     _check_server(app, server_url)
     _keyring_first(app)
+    _not_enrolled_yet(app, server_url)
     resp = _trade_code(app, server_url, code)
     _take_numbers(app, resp)
     _keep_credential(app, resp.credential)
@@ -122,6 +123,46 @@ def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
         store(app.settings.data_dir, county_url=server_url)  # that one setting, nothing else
     log.info("device %s enrolled with the county", resp.device_key)
     return info
+
+
+def _not_enrolled_yet(app: App, server_url: str) -> None:
+    """A counter whose credential the county still takes is enrolled: a second code (IT
+    running the install's ``setup --enrol-code`` again, or ``sync enrol`` typed twice) is
+    refused before the county is asked. The county gave such a counter the next free number
+    (a counter with no cases was renumbered, 02 became 03, and 02 was left at the county
+    never to sync again), or took the code and then the counter refused the number
+    (``sync.enrol_device``: "device 01 belongs to another counter" of its own number), each
+    time leaving a device nobody holds. A credential the county refuses (a replacement code
+    gave it away, HTTP 401) or a county that cannot say lets the enrolment go on."""
+    from eservice_desktop.county_link.client import CountyClient
+    from eservice_desktop.county_link.errors import SyncError
+
+    enrolled, secret = _state(app, "enrolled"), credential(app)
+    if not enrolled or not secret:
+        return
+    try:
+        info = json.loads(enrolled)
+    except ValueError:
+        return
+    if str(info.get("server", "")).rstrip("/") != server_url.rstrip("/"):
+        return  # another county (moved to a new one): its code is this one's own
+    client = CountyClient(server_url, credential=secret, ca_file=app.settings.county_ca_file)
+    try:
+        known = client.status()
+    except (SyncError, OSError, ValueError):
+        return  # refused (401/403), unreachable or unreadable: the code decides
+    finally:
+        client.close()
+    key = f"{known.office}-{known.device}"
+    again = f"enrol-code --office {app.settings.office_code} --device {app.settings.device_id}"
+    raise DomainError(
+        "sync.already_enrolled",
+        f"本機已向縣府登記為 {key}，憑證有效，不必再登記（登記碼未使用，可留給其他電腦）；"
+        f"本機憑證失效時，請縣府資訊人員以 {again} 換發",
+        f"This PC is enrolled with the county as {key} and its credential works: nothing to "
+        f"do (the code was not used; keep it for another PC); should the credential stop "
+        f"working, ask county IT for a replacement code ({again})",
+    )
 
 
 def _keyring_first(app: App) -> None:

@@ -1,0 +1,85 @@
+"""A counter enrolled once and given a code again (the install's ``setup --enrol-code`` run a
+second time after a typo elsewhere, an MSI repair with its ``ENROL_CODE``, ``sync enrol`` typed
+twice): the county is not asked, the code stays unused, the counter keeps its number."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from sync_helpers import ROOT, CountyServer, service_env
+
+from eservice_desktop.county.store import DeviceRow
+
+
+def _office(data: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), *args],
+        env=env, cwd=ROOT, capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+
+
+def _settings(data: Path) -> dict[str, object]:
+    return dict(json.loads((data / "settings.json").read_text(encoding="utf-8")))
+
+
+def test_a_second_code_on_an_enrolled_counter_is_not_spent(
+    sqlite_county: CountyServer, tmp_path: Path
+) -> None:
+    """Before, counter 02 given a second code became counter 03 (02 left at the county never
+    to sync again), and a counter holding cases had the code taken by the county for a new
+    device and then refused it: 設備編號 01 已由他機使用 of its own number, and county IT was
+    sent to issue a replacement for a credential that worked."""
+    county, env = sqlite_county, service_env(tmp_path / "credentials")
+    first, second = tmp_path / "first", tmp_path / "second"
+    setup = ["setup", "--office", "H01", "--county-url", county.url]
+    assert _office(first, env, *setup, "--enrol-code", county.enrol_code("H01")).returncode == 0
+    made = _office(second, env, *setup, "--enrol-code", county.enrol_code("H01"))
+    assert made.returncode == 0 and "H01-02" in made.stdout, made.stdout + made.stderr
+    assert county.count(DeviceRow) == 2
+
+    spare = county.enrol_code("H01")
+    again = _office(second, env, *setup, "--enrol-code", spare, "--json")
+    assert again.returncode == 0, again.stdout + again.stderr
+    said = json.loads(again.stdout)
+    assert said["enrolled"] and said["already_enrolled"], said
+    assert _settings(second)["device_id"] == "02"
+    words = _office(second, env, "sync", "enrol", "--server", county.url, "--code", spare)
+    assert words.returncode == 2, words.stdout + words.stderr
+    assert "本機已向縣府登記為 H01-02" in words.stderr and "登記碼未使用" in words.stderr
+    english = _office(
+        second, env, "--lang", "en", "sync", "enrol", "--server", county.url, "--code", spare,
+        "--json",
+    )  # fmt: skip
+    assert english.returncode == 2, english.stdout + english.stderr
+    assert json.loads(english.stdout)["error"] == "sync.already_enrolled"
+    assert "enrolled with the county as H01-02" in english.stderr
+    assert county.count(DeviceRow) == 2  # no device made for nobody
+
+    # the code was not spent: the PC it was meant for takes it
+    third = tmp_path / "third"
+    assert _office(third, env, *setup, "--enrol-code", spare).returncode == 0
+    assert _settings(third)["device_id"] == "03"
+    once = _office(second, env, "sync", "once", "--json")
+    assert once.returncode == 0 and json.loads(once.stdout)["ok"], once.stdout + once.stderr
+
+
+def test_a_counter_whose_credential_the_county_refuses_enrols_again(
+    sqlite_county: CountyServer, tmp_path: Path
+) -> None:
+    """A replacement code for a counter whose credential the county no longer takes (given to
+    another PC, HTTP 401) is still traded: the guard asks the county, not the keyring alone."""
+    county, env = sqlite_county, service_env(tmp_path / "credentials")
+    data = tmp_path / "office"
+    setup = ["setup", "--office", "H01", "--county-url", county.url]
+    assert _office(data, env, *setup, "--enrol-code", county.enrol_code("H01")).returncode == 0
+    other = tmp_path / "other"  # the same counter's credential taken by another PC
+    replaced = county.enrol_code("H01", device="01")
+    taken = _office(other, env, *setup, "--enrol-code", replaced)
+    assert taken.returncode == 0, taken.stdout + taken.stderr
+    back = county.enrol_code("H01", device="01")
+    done = _office(data, env, "sync", "enrol", "--server", county.url, "--code", back)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "H01-01" in done.stdout
