@@ -126,6 +126,8 @@ class Settings:
     #: The sign-in settings (``STRICTER``) whose value in the file or the environment was
     #: looser than the default and not taken (``load_settings`` sets it; doctor warns).
     held_back: ClassVar[tuple[str, ...]] = ()
+    #: The ``IDENTITY`` settings set nowhere (file, environment, command line; doctor warns).
+    unset: ClassVar[tuple[str, ...]] = ()
 
     @property
     def db_path(self) -> Path:
@@ -151,6 +153,11 @@ class Settings:
         _write(self.data_dir, data)
 
 
+#: Which office and county: left out of a new settings file until given (written with their
+#: defaults, H01 looked chosen by IT and doctor said OK of a new office never set up).
+IDENTITY = ("office_code", "county_url")
+
+
 def store(data_dir: Path, **changes: Any) -> None:
     """Writes ``changes`` into ``data_dir``'s settings.json and keeps every other key as the
     file has it. A program that changes a setting (enrolment: the county URL, the device
@@ -163,6 +170,8 @@ def store(data_dir: Path, **changes: Any) -> None:
     else:
         data = Settings(data_dir=data_dir).to_json()
         data.pop("data_dir")
+        for key in IDENTITY:
+            data.pop(key)  # until given (``changes``)
     data.update(changes)
     _write(data_dir, data)
 
@@ -361,7 +370,7 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: A
         else:
             setattr(settings, key, value)
 
-    for key, value in stored(file).items():
+    for key, value in (in_file := stored(file)).items():
         if key in RETIRED:
             continue
         if key not in types or key == "data_dir":  # a typo would silently keep the default
@@ -372,6 +381,8 @@ def load_settings(data_dir: str | os.PathLike[str] | None = None, **overrides: A
         if env is not None and key != "data_dir":
             take(key, _checked(env, kind, f"ESERVICE_{key.upper()}", key))
     vars(settings)["held_back"] = tuple(dict.fromkeys(held))
+    given = {*in_file, *(k for k in IDENTITY if f"ESERVICE_{k.upper()}" in os.environ)}
+    vars(settings)["unset"] = tuple(k for k in IDENTITY if k not in given and not overrides.get(k))
     for key, value in overrides.items():
         if value is not None and key in types:
             setattr(settings, key, _coerce(value, types[key]))

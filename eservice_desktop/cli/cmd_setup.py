@@ -10,6 +10,7 @@ the command says how to enrol later and exits 3, and the installers ignore that 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from eservice_desktop.cli.common import (
@@ -248,6 +249,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
     if admin is not None:
         data["admin"] = admin
         _say_admin_made(args, admin)
+    _say_unset(args, stored, given, data)
     if not args.enrol_code:
         emit(
             args,
@@ -256,6 +258,30 @@ def cmd_setup(args: argparse.Namespace) -> int:
         )
         return 0
     return _enrol(args, stored, data)
+
+
+def _say_unset(
+    args: argparse.Namespace, stored: Settings, given: dict[str, str], data: dict[str, object]
+) -> None:
+    """The office code or county URL still set nowhere after this command (``setup --admin``
+    alone, as the guide's Operators section shows it, on a PC no installer set up): said on
+    stderr, since the first case makes the database the defaults' counter H01-01 for good."""
+    unset = [k for k in stored.unset if k not in given]
+    if not unset or stored.demo:
+        return
+    data["unset"] = unset
+    zh = "、".join(f"{k}（目前為預設值 {getattr(stored, k)}）" for k in unset)
+    en = ", ".join(f"{k} (the default {getattr(stored, k)} is in use)" for k in unset)
+    print(
+        say(
+            args,
+            f"注意：尚未設定 {zh}；收件前請執行 setup --office 本所代碼 --device 櫃檯編號 "
+            "--county-url 縣府網址",
+            f"note: not set: {en}; before the first case run setup --office CODE --device NN "
+            "--county-url URL",
+        ),
+        file=sys.stderr,
+    )
 
 
 def _say_admin_made(args: argparse.Namespace, admin: str) -> None:

@@ -110,6 +110,30 @@ def _county_url(settings: Settings, name: str, name_en: str) -> None:
         )
 
 
+def _identity_set(settings: Settings, name: str, name_en: str) -> None:
+    """The office code and county URL that IT set nowhere (``Settings.unset``): the counter
+    runs as the defaults' office H01 with a county on loopback. Doctor said OK of that, and a
+    new office whose setup was skipped took its first cases under H01's numbers, the database
+    that counter's for good (a demo runs so on purpose)."""
+    if not settings.unset or settings.demo:
+        return
+    keys = "、".join(settings.unset)
+    raise Verdict(
+        "warn",
+        (
+            f"{name}；尚未設定 {keys}，目前使用預設值（收第一件案件起，本機資料庫即屬於此櫃檯）",
+            f"{name_en}; {keys.replace('、', ', ')} not set: the defaults are in use (from the "
+            "first case on, the database belongs to this counter)",
+        ),
+        (
+            "收件前執行 eservice-desktop setup --office 本所代碼 --device 櫃檯編號 "
+            "--county-url 縣府網址 --county-ca-file 縣府CA.pem",
+            "Before the first case, run eservice-desktop setup --office CODE --device NN "
+            "--county-url URL --county-ca-file CA.pem",
+        ),
+    )
+
+
 def _not_demo(settings: Settings, name: str, name_en: str) -> None:
     if settings.demo:
         raise Verdict(
@@ -176,6 +200,7 @@ def check_office(settings: Settings) -> Check:
         "county_url": settings.county_url,
         "demo": settings.demo,
         "held_back": list(settings.held_back),
+        "unset": list(settings.unset),
     }
     try:
         office = _office_entry(settings)
@@ -187,6 +212,7 @@ def check_office(settings: Settings) -> Check:
         )
         _database_is_this_counters(settings, name, name_en)
         _county_url(settings, name, name_en)
+        _identity_set(settings, name, name_en)
         _sign_in_held(settings, name, name_en)
         _not_demo(settings, name, name_en)
     except Verdict as v:
