@@ -89,8 +89,7 @@ class SignIn:
     """What a successful sign-in at the login screen gave."""
 
     operator: Operator
-    #: True: a new session (first sign-in, or another operator took over the locked window);
-    #: False: the same operator unlocked.
+    #: True: a new session (first sign-in, another operator over the lock); False: an unlock.
     new_session: bool
 
 
@@ -376,6 +375,8 @@ class LoginScreen(QWidget):
                 who=display_name(error.operator, self.ctx.is_zh),
                 name=display_name(self.locked_for, self.ctx.is_zh),
             )
+        if isinstance(error, DomainError) and error.extra.get("no_account"):
+            return self.ctx.message(error)  # no account on this PC yet: how to make the first
         reason = getattr(error, "reason", None) or getattr(error, "code", "")
         texts = {
             "auth.bad_password": self.tr("帳號或密碼不正確，請重新輸入。"),

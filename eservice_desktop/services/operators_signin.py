@@ -46,6 +46,7 @@ from eservice_desktop.domain.operators import (
     check_password,
     forbidden,
 )
+from eservice_desktop.services import operators_first
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models_operators import OperatorRow
 
@@ -114,7 +115,7 @@ def current(app: App) -> Operator:
     (:class:`SessionEnded`) once their account was disabled."""
     op = app.operator
     if op is None:
-        raise _required()
+        raise operators_first.or_first_admin(app, _required())
     return _check_still_active(app, op)
 
 
@@ -328,7 +329,7 @@ def _check_in(app: App, s: Session, account: str, password: str) -> OperatorRow:
     if row is None:
         with contextlib.suppress(VerificationError):
             _hasher.verify(_dummy_hash(), password or "-")
-        raise _unknown()
+        raise operators_first.or_first_admin_in(s, _unknown())
     locked = _held_locked(app, row, now)
     if locked is not None:
         raise locked

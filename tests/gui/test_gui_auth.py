@@ -147,6 +147,19 @@ def test_wrong_password_inactive_and_lockout_say_so_in_chinese(qtbot, staff):
     assert app.operator is None and window.pages == {}
 
 
+def test_a_pc_with_no_account_says_how_the_first_is_made(qtbot, ctx):
+    """A new office's counter before ``setup --admin``: whatever was typed, the screen said
+    帳號或密碼不正確，請重新輸入。, and IT retyped a password no account had."""
+    operators.logout(ctx.app)
+    window = open_at_login(qtbot, ctx)
+    screen = window.login_screen
+    sign_in(qtbot, window, "boss", "Admin-pass-2026")
+    qtbot.waitUntil(lambda: "本機尚無任何操作員帳號" in screen.message.text(), timeout=20000)
+    assert "setup --admin" in screen.message.text()
+    assert ctx.app.operator is None and window.pages == {}
+    shot(window, "no-account-yet")
+
+
 def _fill_intake(qtbot: object, window: MainWindow) -> QLineEdit:
     press(Qt.Key.Key_F2)
     form = window.pages[INTAKE_PAGE]

@@ -468,6 +468,7 @@ NOT_GUARDED: dict[str, str] = {
     "payment_screen.pending_receipts": "through the guarded payments.pending_receipts",
     # sign-in itself
     "operators_accounts.create_first_admin": "refused once any account exists",
+    "operators_first.or_first_admin": "the guard's refusal worded for a PC with no account",
     "operators_signin.current": "the guard",
     "operators_signin.require": "the guard",
     "operators_signin.require_in": "the guard, the account read in the change's transaction",
