@@ -13,6 +13,7 @@ import argparse
 from eservice_desktop.cli.common import (
     add_json,
     emit,
+    lang_of,
     open_from,
     resume_cli_session,
     say,
@@ -46,7 +47,7 @@ def read_password(args: argparse.Namespace) -> str:
             "Give the password on standard input with --password-stdin",
             "password",
         )
-    line = stdin_line("password")
+    line = stdin_line("password", lang_of(args))
     # a Windows shell ends the line with CRLF (PowerShell's pipe, a file saved in Notepad):
     # the CR was taken for part of the password, so login said "wrong password" and counted
     # towards the lockout; no password ends in a space or a line end (check_password)

@@ -11,6 +11,7 @@ from eservice_desktop.cli.common import (
     add_json,
     approval_from,
     emit,
+    lang_of,
     open_from,
     say,
     settings_from,
@@ -153,7 +154,7 @@ def _read_pin(args: argparse.Namespace) -> str:
     warned that the PIN would be echoed, read it from the script's input and ended in an
     EOFError traceback (exit 1), or, with a terminal left to the session, waited there."""
     if args.pin_stdin:  # one bounded line, as a password is read
-        return stdin_line("PIN").rstrip("\r\n")
+        return stdin_line("PIN", lang_of(args)).rstrip("\r\n")
     if not (sys.stdin is not None and sys.stdin.isatty()):
         raise DomainError(
             "pin.stdin",

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from eservice_desktop.cli import typed_secret
 from eservice_desktop.cli.console import json_text
 from eservice_desktop.cli.session_files import os_user, session_file
 from eservice_desktop.config import Settings, settings_from_args
@@ -321,10 +322,10 @@ def add_approval(parser: argparse.ArgumentParser, *, reason: bool = False) -> No
         parser.add_argument("--reason", default="", help="核准此例外的理由")
 
 
-def read_secret_line(what: str) -> str:
+def read_secret_line(what: str, lang: str = "zh_TW") -> str:
     """One line of standard input without its line end (passwords, PINs); never echoed.
     Empty is refused: it counted as a wrong password towards the approver's lockout."""
-    if not (line := stdin_line(what).rstrip("\r\n")):
+    if not (line := stdin_line(what, lang).rstrip("\r\n")):
         zh = "密碼" if what == "password" else what
         raise DomainError("stdin.empty", f"標準輸入沒有{zh}", f"No {what} on standard input", what)
     return line
@@ -338,7 +339,7 @@ STDIN_LINE_MAX = 4096
 BOM = "\ufeff"
 
 
-def stdin_line(what: str) -> str:
+def stdin_line(what: str, lang: str = "zh_TW") -> str:
     """One line of standard input as read (line end included, empty at its end), at most
     :data:`STDIN_LINE_MAX` characters. Bytes that are not UTF-8 arrive as lone surrogates
     (Python reads standard input with surrogateescape) and no password or PIN can be made of
@@ -347,7 +348,11 @@ def stdin_line(what: str) -> str:
     piped with ``type``) is the file's, not the line's: ``operator add`` stored it as the
     password's first character, which no clerk can type, and ``login`` said 密碼錯誤 and
     counted the right password towards the lockout."""
-    line = sys.stdin.readline(STDIN_LINE_MAX + 1).removeprefix(BOM)
+    if typed_secret.typed_at_terminal():  # never echoed (cli/typed_secret.py)
+        line = typed_secret.unechoed_line(what, lang, STDIN_LINE_MAX + 1)
+    else:
+        line = sys.stdin.readline(STDIN_LINE_MAX + 1)
+    line = line.removeprefix(BOM)
     if any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in line):
         raise DomainError(
             "stdin.undecodable",
@@ -388,6 +393,6 @@ def approval_from(args: argparse.Namespace, reason: str = "") -> Approval | None
             "The approver's password is read from standard input (--approver-password-stdin)",
             "approver",
         )
-    password = read_secret_line("password")
+    password = read_secret_line("password", lang_of(args))
     why = str(getattr(args, "reason", "") or "").strip() or reason
     return Approval(account, password, why)

@@ -1,0 +1,74 @@
+"""A password typed at the terminal for ``--password-stdin`` (IT signing in by hand on the first
+day: ``login boss --password-stdin``, then the password on the next line) is not shown. The
+terminal echoed it: the first admin's password stood on the screen and in its scrollback."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from conftest import Result
+
+PASSWORD = "Typed-Secret-2026"
+
+
+def _typed(data: Path, line: str, *args: str, lang: str = "zh_TW") -> tuple[int, str]:
+    """The real program with a terminal (a pty) for its standard input and output, in a session
+    of its own (no controlling terminal of the test's); ``line`` typed once it asks."""
+    master, slave = pty.openpty()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
+    env["ESERVICE_LANG"] = lang
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), *args],
+        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
+    )  # fmt: skip
+    os.close(slave)
+    said, typed = b"", False
+    deadline = time.monotonic() + 120  # a start takes 12-40 s at load 8
+    try:
+        while not typed or proc.poll() is None:
+            if select.select([master], [], [], 0.2)[0]:
+                try:
+                    said += os.read(master, 65536)
+                except OSError:  # the program ended: its end of the terminal is closed
+                    break
+            if not typed and ("：".encode() in said or b": " in said):
+                os.write(master, line.encode() + b"\n")  # as typed, once it asks
+                typed = True
+            if time.monotonic() > deadline:
+                proc.kill()
+                raise AssertionError(f"no prompt for the password: {said!r}")
+        code = proc.wait(60)
+        while select.select([master], [], [], 0)[0]:  # what it said last
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            said += chunk
+    finally:
+        os.close(master)
+    return code, said.decode(errors="replace")
+
+
+def test_a_password_typed_at_the_terminal_is_not_shown(cli: Callable[..., Result]) -> None:
+    made = cli(
+        "setup", "--office", "H07", "--admin", "boss", "--password-stdin",
+        stdin=PASSWORD + "\n", env={"ESERVICE_DEMO": ""},
+    )  # fmt: skip
+    assert made.code == 0, made.err
+    data = cli.data_dir  # type: ignore[attr-defined]
+    code, screen = _typed(data, PASSWORD, "login", "boss", "--password-stdin")
+    assert code == 0, screen
+    assert "密碼（輸入時不顯示）" in screen and "已登入" in screen, screen
+    assert PASSWORD not in screen, screen
+    code, screen = _typed(data, "wrong-password-1", "login", "boss", "--password-stdin", lang="en")
+    assert code == 2 and "Password (not shown)" in screen, screen
+    assert "wrong-password-1" not in screen, screen
