@@ -9,7 +9,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from eservice_desktop.cli import typed_secret
+from eservice_desktop import typed_secret
 from eservice_desktop.cli.console import json_text
 from eservice_desktop.cli.session_files import os_user, session_file
 from eservice_desktop.config import Settings, settings_from_args
@@ -348,7 +348,7 @@ def stdin_line(what: str, lang: str = "zh_TW") -> str:
     piped with ``type``) is the file's, not the line's: ``operator add`` stored it as the
     password's first character, which no clerk can type, and ``login`` said 密碼錯誤 and
     counted the right password towards the lockout."""
-    if typed_secret.typed_at_terminal():  # never echoed (cli/typed_secret.py)
+    if typed_secret.typed_at_terminal():  # never echoed (typed_secret.py)
         line = typed_secret.unechoed_line(what, lang, STDIN_LINE_MAX + 1)
     else:
         line = sys.stdin.readline(STDIN_LINE_MAX + 1)

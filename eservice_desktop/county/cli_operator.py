@@ -9,6 +9,7 @@ import json
 import sys
 from typing import Any
 
+from eservice_desktop import typed_secret
 from eservice_desktop.county.cli_common import (
     Refused,
     add_command,
@@ -17,7 +18,7 @@ from eservice_desktop.county.cli_common import (
     db_url,
     open_sessions,
 )
-from eservice_desktop.county.cli_lang import said
+from eservice_desktop.county.cli_lang import language, said
 
 
 def add_parser(sub: Any) -> None:
@@ -59,7 +60,10 @@ def _password_stdin() -> str:
     (stdin reads with surrogateescape): no argon2 hash can be made of them, a traceback before.
     A UTF-8 byte order mark before it (Notepad's "UTF-8 with BOM") is the file's, not the
     password's: it reached the office as a first character no clerk can type."""
-    line = sys.stdin.readline(STDIN_LINE_MAX + 1)  # < /dev/zero: read until memory was gone
+    if typed_secret.typed_at_terminal():  # by hand: never echoed (typed_secret.py)
+        line = typed_secret.unechoed_line("password", language(), STDIN_LINE_MAX + 1)
+    else:
+        line = sys.stdin.readline(STDIN_LINE_MAX + 1)  # < /dev/zero: read until memory was gone
     line = line.removeprefix("\ufeff")
     if any(0xD800 <= ord(ch) <= 0xDFFF for ch in line):
         raise Refused(

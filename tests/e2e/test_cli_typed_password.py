@@ -19,15 +19,20 @@ PASSWORD = "Typed-Secret-2026"
 
 
 def _typed(data: Path, line: str, *args: str, lang: str = "zh_TW") -> tuple[int, str]:
+    """``eservice-desktop`` with a terminal; ``line`` typed once it asks (:func:`_on_terminal`)."""
+    office = [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), *args]
+    return _on_terminal(office, line, {"ESERVICE_LANG": lang})
+
+
+def _on_terminal(argv: list[str], line: str, more: dict[str, str]) -> tuple[int, str]:
     """The real program with a terminal (a pty) for its standard input and output, in a session
     of its own (no controlling terminal of the test's); ``line`` typed once it asks."""
     master, slave = pty.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
-    env["ESERVICE_LANG"] = lang
+    env.update(more)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), *args],
-        stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True,
-    )  # fmt: skip
+        argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
+    )
     os.close(slave)
     said, typed = b"", False
     deadline = time.monotonic() + 120  # a start takes 12-40 s at load 8
@@ -72,3 +77,20 @@ def test_a_password_typed_at_the_terminal_is_not_shown(cli: Callable[..., Result
     code, screen = _typed(data, "wrong-password-1", "login", "boss", "--password-stdin", lang="en")
     assert code == 2 and "Password (not shown)" in screen, screen
     assert "wrong-password-1" not in screen, screen
+
+
+COUNTY = "import sys; from eservice_desktop.county.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+def test_county_it_typing_an_operators_password_does_not_see_it(tmp_path: Path) -> None:
+    """County IT provisioning the new office's accounts by hand (``operator add … --password-stdin``
+    and the password typed): the county's command echoed it too."""
+    argv = [
+        sys.executable, "-c", COUNTY, "operator", "add", "a01", "--office", "H07",
+        "--name", "王小明", "--role", "clerk", "--password-stdin",
+        "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}",
+    ]  # fmt: skip
+    secret = {"ESERVICE_COUNTY_PASSPHRASE": "county passphrase for the test"}
+    code, screen = _on_terminal(argv, PASSWORD, secret)
+    assert code == 0 and "H07 a01" in screen, screen
+    assert "密碼（輸入時不顯示）" in screen and PASSWORD not in screen, screen

@@ -1,5 +1,6 @@
 """A password or PIN typed at a terminal for ``--password-stdin``, ``--approver-password-stdin``
-and ``--pin-stdin``: read with the terminal's echo off.
+and ``--pin-stdin`` (``eservice-desktop``, and ``eservice-county-server operator``): read with
+the terminal's echo off.
 
 Piped (a script's ``printf … |``, a file) standard input is read as it comes. Typed at the
 terminal (IT signing in by hand, ``login boss --password-stdin`` and the password on the next
