@@ -231,7 +231,8 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
             f"ask county IT for a replacement code ({again})",
         ) from e
     except WrongOffice as e:
-        raise DomainError("sync.enrol_office", e.message_zh, e.message_en) from e
+        zh, en = _office_typo(app)
+        raise DomainError("sync.enrol_office", e.message_zh + zh, e.message_en + en) from e
     except RateLimited as e:
         raise DomainError(
             "sync.enrol_rate_limited",
@@ -240,6 +241,22 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
         ) from e
     finally:
         client.close()
+
+
+def _office_typo(app: App) -> tuple[str, str]:
+    """What to do when the office code typed at setup was the wrong one (H06 for H07): the
+    refusal sent IT to give the code to the other office, as if the code were wrong, while a
+    PC with no case of its own yet takes the right office code and then the same code."""
+    with app.reading() as s:
+        own = s.scalar(select(EventRow.event_id).where(EventRow.origin == "local").limit(1))
+    if own is not None:
+        return "", ""  # the database is this counter's: its office code stays
+    return (
+        "；若本機確屬該所，先以 eservice-desktop setup --office 該所代碼 改正本機的事務所代碼，"
+        "再以同一登記碼登記",
+        "; if this PC is that office's, correct its office code first (eservice-desktop setup "
+        "--office CODE), then enrol with the same code",
+    )
 
 
 def _check_server(app: App, server_url: str) -> None:

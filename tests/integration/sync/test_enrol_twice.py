@@ -83,3 +83,22 @@ def test_a_counter_whose_credential_the_county_refuses_enrols_again(
     done = _office(data, env, "sync", "enrol", "--server", county.url, "--code", back)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "H01-01" in done.stdout
+
+
+def test_a_mistyped_office_code_is_corrected_and_the_same_code_enrols(
+    sqlite_county: CountyServer, tmp_path: Path
+) -> None:
+    """IT typed H02 for H01: the refusal said only that the code was H01's and stayed valid
+    for that office, as if the code had gone to the wrong PC; it now says to correct the office
+    code, and the same code then enrols this PC."""
+    county, env = sqlite_county, service_env(tmp_path / "credentials")
+    data, code = tmp_path / "office", county.enrol_code("H01")
+    setup = ["setup", "--county-url", county.url, "--enrol-code", code]
+    typo = _office(data, env, "--office", "H02", *setup)
+    assert typo.returncode == 3, typo.stdout + typo.stderr
+    assert "此登記碼核發給 H01，本機屬於 H02" in typo.stdout
+    assert "setup --office 該所代碼 改正本機的事務所代碼，再以同一登記碼登記" in typo.stdout
+    english = _office(data, env, "--lang", "en", "--office", "H02", *setup)
+    assert "correct its office code first" in english.stdout, english.stdout
+    done = _office(data, env, "--office", "H01", *setup)
+    assert done.returncode == 0 and "H01-01" in done.stdout, done.stdout + done.stderr
