@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from eservice_desktop.domain.case import STATUS_LABELS
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.operators import Operator
+from eservice_desktop.domain.status_labels import STATUS_LABELS
 from eservice_desktop.gui.context import GuiContext
 
 
