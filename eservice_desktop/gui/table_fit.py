@@ -64,6 +64,14 @@ class ColumnFitter(QObject):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.fit)
+        # The model's signals start this timer (Qt's own slot), not a method of this object:
+        # a QTableWidget's model, cleared as the table is destroyed, signalled the fitter
+        # being destroyed with it, and PySide crashed on the half-gone receiver (a
+        # segmentation fault after "Slot 'ColumnFitter::' not found").
+        self._changed = QTimer(self)
+        self._changed.setSingleShot(True)
+        self._changed.setInterval(0)
+        self._changed.timeout.connect(self._refit_contents)
         self._model: QAbstractItemModel | None = None
         self._watch_model()
         self.fit()
@@ -74,14 +82,18 @@ class ColumnFitter(QObject):
             return
         self._model = model
         for signal in (model.modelReset, model.layoutChanged, model.headerDataChanged):
-            signal.connect(self.contents_changed)
+            signal.connect(self._changed.start)
         # A row changed in place (the queue's paid case gets its due date) may want more room.
         for changed in (model.rowsInserted, model.rowsRemoved, model.dataChanged):
-            changed.connect(self.contents_changed)
+            changed.connect(self._changed.start)
 
     def contents_changed(self, *_args: object) -> None:
+        """The contents were changed: measured anew once the event loop turns."""
+        self._changed.start()
+
+    def _refit_contents(self) -> None:
         self._wanted = None
-        self._timer.start()
+        self.fit()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if event.type() in (QEvent.Type.Resize, QEvent.Type.Show):
