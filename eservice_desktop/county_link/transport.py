@@ -215,11 +215,11 @@ class CountyTransport:
                 expired=expired,
             )
         except requests.exceptions.SSLError as e:
-            if expired.is_set():
+            if _cut_off(expired, ends):
                 raise Offline(SLOW) from e
             raise tls_failure(e) from e
         except requests.RequestException as e:
-            raise Offline(SLOW if expired.is_set() else offline_name(e)) from e
+            raise Offline(SLOW if _cut_off(expired, ends) else offline_name(e)) from e
         finally:
             watchdog.cancel()
         return r
@@ -323,3 +323,10 @@ def _words(r: requests.Response) -> tuple[str, str, str] | None:
         return None
     cut = _UNPRINTABLE.sub("", body.message_zh)[:200], _UNPRINTABLE.sub("", body.message_en)[:200]
     return body.code[:64], *cut
+
+
+def _cut_off(expired: threading.Event, ends: float) -> bool:
+    """The deadline ended the request: the watchdog cut it, or the read's timeout (held to the
+    deadline) fired first. On a busy PC the watchdog's thread came late and a county cut off
+    by the deadline was said as 等候回應逾時 / "no answer in time"."""
+    return expired.is_set() or time.monotonic() >= ends

@@ -25,6 +25,28 @@ def _words(error: Offline) -> tuple[str, str]:
     return error.message(), error.message("en")
 
 
+def test_a_deadline_reached_before_its_watchdog_ran_is_still_too_slow(
+    sqlite_county: CountyServer, proxies: list[FaultProxy], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The read's timeout is held to the deadline, so on a busy PC it fired before the
+    watchdog's thread cut the sockets: the county cut off by the deadline was said as
+    等候回應逾時 (a full CI run, once). Here the watchdog never runs at all."""
+
+    class Late(threading.Timer):
+        def start(self) -> None:  # the watchdog's thread not scheduled in time
+            pass
+
+    monkeypatch.setattr(transport.threading, "Timer", Late)
+    proxy = FaultProxy(sqlite_county.port)
+    proxies.append(proxy)
+    proxy.add("stall", path="/v1/health", seconds=30.0)
+    client = CountyClient(proxy.url, timeout=(2.0, 30.0), deadline_s=1.5)
+    with pytest.raises(Offline) as e:
+        client.health()
+    client.close()
+    assert _words(e.value)[0] == "無法連線縣府伺服器（縣府伺服器回應太慢，已中斷）"
+
+
 def test_a_county_cut_off_by_the_deadline_is_said_too_slow(
     sqlite_county: CountyServer, proxies: list[FaultProxy]
 ) -> None:
