@@ -177,6 +177,10 @@ def start(args: argparse.Namespace) -> Started:
     qt_app = QApplication.instance() or QApplication([sys.argv[0]])
     assert isinstance(qt_app, QApplication)
     qt_app.setApplicationName("eservice-desktop")
+    from eservice_desktop.gui.collector import UiThreadCollector
+
+    if qt_app.findChild(UiThreadCollector) is None:  # cycles holding Qt objects: UI thread
+        UiThreadCollector(qt_app)
     settings = settings_from(args)
     door_name = _knock_first(settings)
     tasks = TaskRunner()

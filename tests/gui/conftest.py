@@ -8,6 +8,7 @@ asks the keyring or seals a file to disk on the UI thread (``_no_gui_thread_io``
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import threading
@@ -16,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from gui_keys import make_active
+from PySide6.QtCore import QEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -32,6 +34,24 @@ def _make_ctx(app: App, runner: TaskRunner) -> Iterator[GuiContext]:
     yield ctx
     runner.shutdown()
     QApplication.processEvents()
+
+
+@pytest.fixture(autouse=True)
+def _collected_on_the_ui_thread(qapp: QApplication) -> Iterator[None]:
+    """As in the window (``gui/collector.py``): no automatic collection during a test, which
+    ran in whichever thread allocated (a test's writer, its county server) or inside Qt's
+    delivery of an event, and freed there a cycle holding a widget of this or an earlier test
+    (a worker crashed now and then in full runs); its garbage is collected here, on the UI
+    thread, once its widgets are closed."""
+    was = gc.isenabled()
+    gc.disable()
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    # the test's objects are all young (nothing was collected, so nothing was promoted): a
+    # collection of the young generations frees its cycles without walking the whole heap
+    gc.collect(1)
+    if was:
+        gc.enable()
 
 
 @pytest.fixture
