@@ -70,6 +70,14 @@ def make_active(qtbot: object, window: QWidget) -> None:
     qtbot.waitUntil(active)  # type: ignore[attr-defined]
 
 
+def closed(widget: QWidget) -> bool:
+    """``widget`` is closed: hidden, or deleted already (a dialog the window deletes once it
+    closes, ``gui.dialog_life``, is gone by the time a wait's event loop has run)."""
+    import shiboken6
+
+    return not shiboken6.isValid(widget) or not widget.isVisible()
+
+
 def _focus_in(window: QWidget) -> bool:
     focus = QApplication.focusWidget()
     active = QApplication.activeWindow() is window

@@ -6,7 +6,7 @@ finished case offers no correction."""
 from __future__ import annotations
 
 from factories import new_case
-from gui_keys import open_case_detail
+from gui_keys import closed, open_case_detail
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
@@ -47,7 +47,7 @@ def test_alt_i_corrects_the_name_and_address_of_the_case_shown(qtbot, ctx: GuiCo
     assert ev.APPLICANT_CORRECTED not in detail.timeline_types()
     dialog.reason_edit.insert("姓名誤植，依身分證更正")
     qtbot.keyClick(dialog.reason_edit, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=3000)
     qtbot.waitUntil(lambda: detail.timeline_types()[-1:] == [ev.APPLICANT_CORRECTED], timeout=3000)
     state = cases.load_case(ctx.app, number)
     assert state.applicant_name == "林峯"
@@ -72,7 +72,7 @@ def test_a_name_intake_refuses_is_said_with_the_text_kept(qtbot, ctx: GuiContext
     assert QApplication.focusWidget() is dialog.name_edit
     assert dialog.name_edit.selectedText() == "林峯😀" and dialog.isVisible()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=3000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=3000)
     assert cases.load_case(ctx.app, number).applicant_name == "林峰"
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 from factories import new_case
-from gui_keys import open_window, press, type_text
+from gui_keys import closed, open_window, press, type_text
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontMetrics
 from PySide6.QtWidgets import QLabel
@@ -54,7 +54,7 @@ def test_the_reasons_list_shows_each_reason_whole(ctx: GuiContext, qtbot: QtBot)
         # the text whole, as the list's own painter measures it, inside what the list shows
         assert metrics.horizontalAdvance(text) < shown.width(), (text, shown, popup.geometry())
     press(Qt.Key.Key_Escape)
-    qtbot.waitUntil(lambda: not view.isVisible())
+    qtbot.waitUntil(lambda: closed(view))
 
 
 @pytest.mark.usefixtures("screen_font")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from gui_keys import open_window, press, type_text
+from gui_keys import closed, open_window, press, type_text
 from PySide6.QtCore import Qt
 
 from eservice_desktop.gui.fonts import has_glyph, screen_font, screen_gaps
@@ -47,7 +47,7 @@ def test_a_name_no_font_has_is_named_beside_the_field(qtbot, ctx):
     form.applicant_name.clear()
     type_text("林" + RARE)
     qtbot.waitUntil(lambda: not warning.pending, timeout=FONTS_MS)
-    qtbot.waitUntil(lambda: not warning.isVisible(), timeout=FONTS_MS)
+    qtbot.waitUntil(lambda: closed(warning), timeout=FONTS_MS)
     assert warning.text() == ""
 
 

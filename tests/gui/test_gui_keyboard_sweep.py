@@ -10,7 +10,7 @@ from functools import partial
 
 import pytest
 from factories import new_case
-from gui_keys import open_window, press, type_text
+from gui_keys import closed, open_window, press, type_text
 from keyboard_sweep import Offender, offenders
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -71,7 +71,7 @@ def _until_closed(qtbot, opener, window) -> None:  # type: ignore[no-untyped-def
     """Opens a window-modal dialog of ``gui.help_menu`` and waits until it is closed (what
     ``with_modal`` expects of its trigger)."""
     dialog = opener(window)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=10000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=10000)
 
 
 def test_every_action_shows_its_shortcut_and_tab_leaves_every_table(qtbot, lang_ctx) -> None:  # type: ignore[no-untyped-def]

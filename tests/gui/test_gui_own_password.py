@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from gui_keys import press, type_text
+from gui_keys import closed, press, type_text
 from operator_support import chose_own
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
@@ -94,7 +94,7 @@ def test_a_clerk_changes_their_own_password_in_the_window(qtbot, clerk):
     assert QApplication.focusWidget() is dialog.new
 
     _type_all(qtbot, dialog, OLD, NEW, NEW)
-    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=20000)
+    qtbot.waitUntil(lambda: closed(dialog), timeout=20000)
     wait_idle(qtbot, clerk)
     assert ("account", "clerk01", "password clerk01: own") in _records(app)
     assert app.operator is not None and app.operator.account == "clerk01"  # still signed in
