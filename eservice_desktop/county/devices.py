@@ -39,6 +39,17 @@ class Forbidden(Exception):
     """403: known credential not allowed (revoked device, foreign office in a push)."""
 
 
+class DeviceRevoked(Forbidden):
+    """403 at enrolment: the code names a device the county revoked (a replacement code issued
+    before a stolen PC's revocation). The code is left unused: a new PC of the office needs a
+    plain code, and the answer says so instead of calling the code unknown, used or expired
+    and sending IT back for a replacement code the county refuses for a revoked device."""
+
+    def __init__(self, device_key: str, office: str) -> None:
+        super().__init__(f"device {device_key} revoked")
+        self.device_key, self.office = device_key, office
+
+
 def _hash(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
@@ -85,8 +96,13 @@ def new_enrol_code(s: Session, office: str, now: datetime, device: str | None = 
         check_device_number(device)
         dev = s.get(DeviceRow, f"{office}-{device}")
         if dev is not None and dev.revoked_at is not None:
+            # the way on for the stolen or lost PC's successor: it said "revoked" alone
             raise BadRequest(
-                f"設備 {office}-{device} 已撤銷，不能換發", f"Device {office}-{device} is revoked"
+                f"設備 {office}-{device} 已撤銷，不能換發；接替的電腦請以 enrol-code --office "
+                f"{office}（不加 --device）核發新設備的登記碼，該機將取得新的櫃檯編號",
+                f"Device {office}-{device} is revoked and takes no replacement code; for the PC "
+                f"taking its place issue a code for a new device (enrol-code --office {office}, "
+                "without --device): it takes a new counter number",
             )
     raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(12))
     s.add(
@@ -148,7 +164,7 @@ def enrol(
         key = f"{row.office}-{row.device}"
         dev = s.get(DeviceRow, key, with_for_update=True)
         if dev is not None and dev.revoked_at is not None:
-            raise Forbidden("device revoked")
+            raise DeviceRevoked(key, row.office)
         action = "replaced" if dev is not None else "enrolled"
         number = row.device
     else:

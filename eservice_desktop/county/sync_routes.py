@@ -90,19 +90,40 @@ def device_routes(r: Routes) -> None:
                 )
         except service.WrongOffice as e:
             limits.enrol_office.record(office_key)
-            return JSONResponse(
-                ErrorBody(
-                    code="enrol.office_mismatch",
-                    message_zh=f"此登記碼核發給 {e.code_office}，本機屬於 {e.device_office}；"
-                    "登記碼仍可由該所使用",
-                    message_en=f"This code was issued for office {e.code_office}, this device "
-                    f"belongs to {e.device_office}; the code stays valid for its office",
-                ).model_dump(),
-                status_code=409,
-            )
+            return JSONResponse(office_mismatch(e), status_code=409)
+        except service.DeviceRevoked as e:
+            limits.enrol_office.record(office_key)
+            return JSONResponse(revoked_at_enrolment(e.device_key, e.office), status_code=403)
         except service.Forbidden:
             limits.enrol_office.record(office_key)
             raise HTTPException(403, "enrolment code unknown, used or expired") from None
+
+
+def office_mismatch(e: service.WrongOffice) -> dict[str, str]:
+    """A code of another office: refused before it is used, so it stays valid for its own."""
+    return ErrorBody(
+        code="enrol.office_mismatch",
+        message_zh=f"此登記碼核發給 {e.code_office}，本機屬於 {e.device_office}；"
+        "登記碼仍可由該所使用",
+        message_en=f"This code was issued for office {e.code_office}, this device "
+        f"belongs to {e.device_office}; the code stays valid for its office",
+    ).model_dump()
+
+
+def revoked_at_enrolment(device_key: str, office: str) -> dict[str, str]:
+    """A replacement code of a revoked device (issued before a stolen PC was revoked): the
+    way on is a plain code, under which the new PC takes a new counter number (each message
+    within the 200 characters the counter keeps of one)."""
+    plain = f"enrol-code --office {office}"
+    return ErrorBody(
+        code="enrol.device_revoked",
+        message_zh=f"設備 {device_key} 已被縣府撤銷，其換發碼不能再用（登記碼未使用）；"
+        f"新電腦請縣府資訊人員以 {plain}（不加 --device）核發新設備的登記碼，"
+        "本機將取得新的櫃檯編號",
+        message_en=f"Device {device_key} was revoked; its replacement code cannot be used (not "
+        f"used up). Ask county IT for a new device's code ({plain}, without --device): this PC "
+        "takes a new counter number",
+    ).model_dump()
 
 
 def demo_routes(r: Routes) -> None:

@@ -51,6 +51,15 @@ class AuthError(SyncError):
     transient = False
 
 
+class DeviceRevoked(AuthError):
+    """Enrolment: the code replaces a device the county revoked (the code is left unused);
+    the county's words say the way on, a code for a new device."""
+
+    def __init__(self, message_zh: str, message_en: str) -> None:
+        super().__init__(message_en)
+        self.message_zh, self.message_en = message_zh, message_en
+
+
 class ConfigError(SyncError):
     """The URL/TLS settings are unacceptable (plain http to a remote host, no pinned CA)."""
 

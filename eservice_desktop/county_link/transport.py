@@ -24,6 +24,7 @@ from eservice_desktop.county_link.build import user_agent
 from eservice_desktop.county_link.errors import (
     AuthError,
     ConfigError,
+    DeviceRevoked,
     Offline,
     RequestRefused,
     ServerError,
@@ -162,6 +163,9 @@ class CountyTransport:
             # no county route redirects or asks for a proxy's sign-in: the network answered
             raise RequestRefused(f"{r.status_code} from the network", r.status_code)
         if r.status_code in (401, 403):
+            words = _words(r) if r.status_code == 403 else None
+            if words is not None and words[0] == "enrol.device_revoked":
+                raise DeviceRevoked(words[1], words[2])  # the way on, in the county's words
             raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:
             error = ServerError(f"{r.status_code} from county", r.status_code, _words(r))

@@ -196,6 +196,7 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
     from eservice_desktop.county_link.client import (
         AuthError,
         CountyClient,
+        DeviceRevoked,
         RateLimited,
         WrongOffice,
     )
@@ -216,6 +217,8 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
             label=socket.gethostname()[:100],
             office=app.settings.office_code,
         )
+    except DeviceRevoked as e:  # before AuthError: a replacement code of a revoked device
+        raise DomainError("sync.enrol_revoked", e.message_zh, e.message_en) from e
     except AuthError as e:
         # An enrolment stopped after the county took the code (a power cut, the command
         # killed before the credential was stored) used it up: the same code again was
