@@ -128,14 +128,22 @@ def cmd_revoke(args: argparse.Namespace) -> int:
     from eservice_desktop.county import service
     from eservice_desktop.county.store import utcnow
 
+    # typed in a hurry for a stolen PC: h01-02 is H01-02 (it said 查無此設備, the PC syncing on)
+    key = args.device_key.strip().upper()
     engine, sessions = open_sessions(db_url(args))
     try:
         with sessions() as s, s.begin():
-            ok = service.revoke(s, args.device_key, utcnow())
+            ok = service.revoke(s, key, utcnow())
     finally:
         engine.dispose()
     if not ok:
-        print(said("查無此設備", "unknown device"), file=sys.stderr)
+        print(
+            said(
+                f"查無此設備：{key[:20]}（設備代號如 H01-02；devices 列出各設備）",
+                f"unknown device: {key[:20]} (a device id is like H01-02; devices lists them)",
+            ),
+            file=sys.stderr,
+        )
         return 2
     print(said("已撤銷", "revoked"))
     return 0

@@ -91,3 +91,17 @@ def test_county_it_asking_a_replacement_code_for_a_revoked_counter_is_told_the_w
         code = county_main.main([*args, "--lang", lang])
         err = capsys.readouterr().err
         assert code == 2 and words in err, err
+
+
+def test_a_device_id_typed_in_lower_case_is_revoked(
+    county: CountyServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``revoke h01-01`` answered 查無此設備 (exit 2) and the stolen counter synced on."""
+    _, _, done = _counter(tmp_path, "stolen", "01", county, county.enrol_code("H01"))
+    assert done.returncode == 0, done.stderr
+    assert county_main.main(["revoke", "h01-01", "--db", county.db_url]) == 0
+    assert capsys.readouterr().out == "已撤銷\n"
+    thief = {"Authorization": f"Bearer {_credential(tmp_path / 'stolen-credentials')}"}
+    assert httpx.get(county.url + "/v1/status", headers=thief).status_code == 403
+    assert county_main.main(["revoke", "H01-09", "--db", county.db_url]) == 2
+    assert "查無此設備：H01-09（設備代號如 H01-02；devices 列出各設備）" in capsys.readouterr().err
