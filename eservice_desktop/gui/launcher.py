@@ -174,13 +174,7 @@ def start(args: argparse.Namespace) -> Started:
     from eservice_desktop.gui.tasks import TaskRunner
     from eservice_desktop.services.shipped import load_catalogue
 
-    qt_app = QApplication.instance() or QApplication([sys.argv[0]])
-    assert isinstance(qt_app, QApplication)
-    qt_app.setApplicationName("eservice-desktop")
-    from eservice_desktop.gui.collector import UiThreadCollector
-
-    if qt_app.findChild(UiThreadCollector) is None:  # cycles holding Qt objects: UI thread
-        UiThreadCollector(qt_app)
+    qt_app = _qt_app()
     settings = settings_from(args)
     door_name = _knock_first(settings)
     tasks = TaskRunner()
@@ -222,6 +216,18 @@ def start(args: argparse.Namespace) -> Started:
     started = Started(qt_app, window, ctx, translators, [], failure)
     _when_interactive(started)
     return started
+
+
+def _qt_app() -> QApplication:
+    """The Qt application, its cyclic garbage collected on its UI thread (gui/collector.py)."""
+    from eservice_desktop.gui.collector import UiThreadCollector
+
+    qt_app = QApplication.instance() or QApplication([sys.argv[0]])
+    assert isinstance(qt_app, QApplication)
+    qt_app.setApplicationName("eservice-desktop")
+    if qt_app.findChild(UiThreadCollector) is None:
+        UiThreadCollector(qt_app)
+    return qt_app
 
 
 def _knock_first(settings: Settings) -> str:
