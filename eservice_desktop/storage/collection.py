@@ -54,3 +54,8 @@ def collection_paused() -> Iterator[None]:
                 overdue, _off_since = True, time.monotonic()
         if overdue:
             gc.collect()  # outside the lock: a finaliser may pause in turn
+
+
+def is_paused() -> bool:
+    """A batch holds the collector off now (the window's UI-thread collector waits for it)."""
+    return _holders > 0

@@ -71,3 +71,15 @@ def test_stopped_it_gives_the_collector_back(collector: UiThreadCollector) -> No
     assert not gc.isenabled()
     collector.stop()
     assert gc.isenabled()
+
+
+def test_it_waits_while_a_batch_holds_the_collector_off(collector: UiThreadCollector) -> None:
+    """A pulled page applied on the writer holds the collector off (storage/collection.py):
+    collected meanwhile from the UI thread, the page's objects were walked for nothing."""
+    from eservice_desktop.storage.collection import collection_paused
+
+    for _ in range(2000):
+        _Cycle()
+    with collection_paused():
+        assert collect_due() == 0
+    assert collect_due() > 0
