@@ -182,7 +182,8 @@ def _required_fields(service: Service, received: datetime, rng: random.Random) -
             if spec.choices:
                 fields[spec.key] = spec.choices[0]
             elif spec.type == "land_parcel":
-                fields[spec.key] = f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
+                lot = f"{rng.randint(1, 2000):04d}-{rng.randint(0, 999):04d}"
+                fields[spec.key] = f"中正段 {lot}"  # as the counter takes it: section, lot
             elif spec.type == "date":  # a visit within the coming weeks
                 fields[spec.key] = (
                     received.date() + timedelta(days=rng.randint(1, 30))

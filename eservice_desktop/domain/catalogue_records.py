@@ -16,6 +16,8 @@ from typing import Final, Literal
 
 from eservice_desktop.domain.calendar import OfficeHours
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.land_parcel import EXAMPLE as PARCEL_EXAMPLE
+from eservice_desktop.domain.land_parcel import is_land_parcel
 from eservice_desktop.domain.values import LATEST
 
 OfficeKind = Literal["household", "land", "county_department"]
@@ -139,7 +141,8 @@ class FieldSpec:
         digits only. A value of another kind (``--field visit_date=hello`` on the command line,
         a channel's request) was stored as typed, a date no notice or report could read. A date
         outside ``FIELD_DATE_FIRST`` .. ``FIELD_DATE_LAST`` is refused too: 215/03/10 typed for
-        115/03/10 was taken as the year 2126."""
+        115/03/10 was taken as the year 2126. A land parcel names its section and lot number
+        (``domain.land_parcel``)."""
         if self.type == "date" and not _iso_date(text):
             return DomainError(
                 "field.date",
@@ -157,6 +160,14 @@ class FieldSpec:
                 "field.date_range",
                 f"{self.label}超出合理範圍：須在{roc}",
                 f"{self.label_en} is out of range: it must fall within {first}..{last}",
+                self.key,
+            )
+        if self.type == "land_parcel" and not is_land_parcel(text):
+            return DomainError(
+                "field.land_parcel",
+                f"{self.label}應為地段及地號（例如 {PARCEL_EXAMPLE}；數筆以、分隔）",
+                f"{self.label_en} must be a section and its lot number"
+                f" (e.g. {PARCEL_EXAMPLE}; several lots separated by commas)",
                 self.key,
             )
         if self.type == "int" and not (text.isascii() and text.isdigit()):

@@ -78,3 +78,46 @@ def test_a_date_field_takes_a_date_the_roc_calendar_writes_before_2100(
     for edge in ("1912-01-01", "2099-12-31"):
         fields = {**MEETING_FIELDS, "meeting_date": edge}
         assert intake(desk, request(**MEETING, fields=fields)).case_number
+
+
+TRANSCRIPT = {"service_code": "LR-LAND-TRANSCRIPT", "pickup_method": "counter"}
+TRANSCRIPT_FIELDS = {"register_kind": "土地", "register_era": "人工登記簿"}
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["hello", "0123-0000", "中正段", "中正段 12345", "中正段 ０１２３", "中正段 12-", "段 12"],
+    ids=["word", "no-section", "no-lot", "five-digits", "full-width", "half-lot", "no-name"],
+)
+def test_a_land_parcel_field_takes_a_section_and_its_lot_number(
+    make_app: Callable[..., App], settings: Settings, value: str
+) -> None:
+    """``--field parcel=hello`` (or a lot number with no section) was stored on a land
+    office's case and sent to the county: no register clerk could find the land."""
+    settings.office_code = "L05"
+    desk = make_app(settings)
+    with pytest.raises(IntakeErrors) as err:
+        intake(desk, request(**TRANSCRIPT, fields={**TRANSCRIPT_FIELDS, "parcel": value}))
+    e = err.value.errors["parcel"]
+    assert e.code == "field.land_parcel"
+    assert e.message_zh == "地段地號應為地段及地號（例如 中正段 0123-0000；數筆以、分隔）"
+    assert e.message_en.startswith("Land parcel (section / lot number) must be a section")
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "中正段 0123-0000",
+        "大園區溪海段溪海小段 12-3",
+        "中正段0123",
+        "中正段 12、13-1",
+        "中正段 7地號",
+    ],
+)
+def test_a_land_parcel_as_land_offices_write_it_is_taken(
+    make_app: Callable[..., App], settings: Settings, value: str
+) -> None:
+    settings.office_code = "L05"
+    desk = make_app(settings)
+    fields = {**TRANSCRIPT_FIELDS, "parcel": value}
+    assert intake(desk, request(**TRANSCRIPT, fields=fields)).fields["parcel"] == value
