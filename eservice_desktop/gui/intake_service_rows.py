@@ -96,10 +96,10 @@ class IntakeServiceRows(IntakeView):
         # %n: Qt's plural forms ("1 working day", "3 working days" in English)
         info = QCoreApplication.translate(
             "IntakeForm",
-            "處理期限 %n 個工作天　規費每份 {fee} 元",
+            "處理期限 %n 個工作天　規費每{unit} {fee} 元",
             None,
             service.time_limit_working_days,
-        ).format(fee=fee)
+        ).format(fee=fee, unit=_fee_unit(service, self.ctx.lang))
         if service.requires_moica:
             info += _t("　需以自然人憑證驗證身分")
         self.service_info.setText(info)
@@ -274,3 +274,14 @@ class IntakeServiceRows(IntakeView):
             widget.setValue(int(value or 0))
         elif isinstance(widget, QLineEdit):
             widget.setText("" if value is None else str(value))
+
+
+def _fee_unit(service: Service, lang: str) -> str:
+    """The unit the fee is charged per, which is what 份數 counts: a boundary survey's fee is
+    per parcel (筆), a doorplate survey's per building number (建號), a transcript's per sheet;
+    the line said 規費每份 4000 元 for a survey of a land office, and a clerk left 份數 at 1 for
+    two parcels. ``份`` (copy) where the service charges nothing or its items differ."""
+    units = {item.unit_label(lang) for item in service.fee_items}
+    if len(units) == 1:
+        return units.pop()
+    return "copy" if lang.startswith("en") else "份"

@@ -334,10 +334,10 @@
         <translation>Choose a service first</translation>
     </message>
     <message numerus="yes">
-        <source>處理期限 %n 個工作天　規費每份 {fee} 元</source>
+        <source>處理期限 %n 個工作天　規費每{unit} {fee} 元</source>
         <translation>
-            <numerusform>Time limit %n working day, fee NT${fee} per copy</numerusform>
-            <numerusform>Time limit %n working days, fee NT${fee} per copy</numerusform>
+            <numerusform>Time limit %n working day, fee NT${fee} per {unit}</numerusform>
+            <numerusform>Time limit %n working days, fee NT${fee} per {unit}</numerusform>
         </translation>
     </message>
     <message>

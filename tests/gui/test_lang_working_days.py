@@ -35,7 +35,7 @@ def test_intake_time_limit_of_one_working_day_is_singular(
 ) -> None:
     sync_ctx.lang = "en"
     assert _info(qtbot, sync_ctx, "HR-TRANSCRIPT") == (
-        "Time limit 1 working day, fee NT$15 per copy"
+        "Time limit 1 working day, fee NT$15 per sheet"
     )
 
 
@@ -49,7 +49,25 @@ def test_intake_time_limit_of_several_working_days_is_plural(
 
 
 def test_intake_time_limit_in_chinese(qtbot, sync_ctx: GuiContext) -> None:
-    assert _info(qtbot, sync_ctx, "HR-TRANSCRIPT") == "處理期限 1 個工作天　規費每份 15 元"
+    assert _info(qtbot, sync_ctx, "HR-TRANSCRIPT") == "處理期限 1 個工作天　規費每張 15 元"
+
+
+def test_a_land_fee_is_said_per_its_own_unit(qtbot, land_ctx: GuiContext) -> None:
+    """A boundary survey is charged per parcel (筆), a doorplate survey per building number:
+    the line said 規費每份 4000 元, and 份數 read as copies of a form, so a survey of two
+    parcels was taken in at 1 and charged for one."""
+    assert _info(qtbot, land_ctx, "LR-BOUNDARY-SURVEY") == "處理期限 15 個工作天　規費每筆 4000 元"
+    assert _info(qtbot, land_ctx, "LR-DOORPLATE-SURVEY").endswith("規費每建號 500 元")
+
+
+def test_a_land_fee_is_said_per_its_own_unit_in_english(
+    qtbot, land_ctx: GuiContext, english: None
+) -> None:
+    land_ctx.lang = "en"
+    assert _info(qtbot, land_ctx, "LR-BOUNDARY-SURVEY") == (
+        "Time limit 15 working days, fee NT$4000 per parcel"
+    )
+    assert "fee NT$1000 per 1,000 records," in _info(qtbot, land_ctx, "LR-LAND-DATA-SHARING")
 
 
 def test_one_working_day_left_is_singular(qtbot, sync_ctx: GuiContext, english: None) -> None:
