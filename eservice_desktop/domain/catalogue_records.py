@@ -107,6 +107,13 @@ class FeeItem:
     def unit_label(self, lang: str) -> str:
         return self.unit_en if lang.startswith("en") and self.unit_en else self.unit
 
+    @property
+    def names_a_charge(self) -> bool:
+        """Whether the item names a charge (鑑界施測費（每5點）, 建物門牌號勘查費, 書狀費)
+        rather than the thing handed over for it (戶籍謄本, 人工登記簿謄本): the pickup desk
+        and slip listed a land survey's two fees as the documents handed over, 鑑界施測費 2 份."""
+        return re.sub(r"（[^（）]*）$", "", self.name).endswith("費")
+
     def amount(self, copies: int) -> int:
         """Fee for ``copies`` units (``copies`` ≥ 1, checked by :func:`fee_total`)."""
         if self.additional_unit_price is None:

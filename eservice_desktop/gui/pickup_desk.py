@@ -276,9 +276,10 @@ class PickupDesk(PickupIdCard):
                 "service_name": labels.service_name(self.ctx, view.service_code),
                 "applicant": f"{name_shown(result)}　{view.applicant_id_masked}",
                 "documents": self.tr("、").join(
-                    self.tr("{name} {n} 份").format(
+                    self.tr("{name} {n} {unit}").format(
                         name=labels.document_name(self.ctx, view.service_code, d["name"]),
                         n=d["copies"],
+                        unit=d.get("unit", "份"),
                     )
                     for d in view.documents
                 ),

@@ -26,7 +26,7 @@ def render_pickup_slip(
     service_name: str,
     applicant_name: str,
     applicant_id_masked: str,
-    documents: list[tuple[str, int]],
+    documents: list[tuple[str, int, str]],
     picked_up_at: str,
     desk: str,
     clerk: str,
@@ -62,9 +62,11 @@ def render_pickup_slip(
     y -= 3 * mm
     fonts.draw(c, left, y, "交付文件", 11)
     y -= 7 * mm
-    for name, copies in documents:
-        fonts.draw(c, left + 6 * mm, y, f"□ {name}　{copies} 份", 11)
-        y -= 6.5 * mm
+    for name, copies, unit in documents:  # a long land service name wraps like the rows above
+        lines = fonts.wrap(f"□ {name}　{copies} {unit}", 11, width - left - 21 * mm)
+        for line in lines:
+            fonts.draw(c, left + 6 * mm, y, line, 11)
+            y -= 6.5 * mm
     y -= 10 * mm
     fonts.draw(c, left, y, "領件人簽名：", 11)
     c.line(left + 25 * mm, y - 1 * mm, width - left, y - 1 * mm)

@@ -56,7 +56,9 @@ def slip_fields(rec: Mapping[str, Any]) -> dict[str, Any]:
         "service_name": view.service_name,
         "applicant_name": view.applicant_name,
         "applicant_id_masked": view.applicant_id_masked,
-        "documents": [(str(d["name"]), int(d["copies"])) for d in view.documents],
+        "documents": [
+            (str(d["name"]), int(d["copies"]), str(d.get("unit", "份"))) for d in view.documents
+        ],
         "picked_up_at": roc_datetime(picked),
         "desk": f"第 {rec['device']} 號櫃檯",
         "clerk": rec["clerk"],

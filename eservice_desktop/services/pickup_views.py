@@ -87,13 +87,18 @@ def roc_datetime(t: datetime) -> str:
 
 
 def _documents(app: App, state: CaseState) -> list[dict[str, Any]]:
+    """What is handed over, counted in the unit the case's copies count (``unit``: 張, 筆,
+    建號 …; it was always 份): the fee items that name a document (戶籍謄本), else the service
+    itself (a land survey's fees are charges: 土地鑑界 2 筆, not 鑑界施測費 2 份)."""
     try:
         service = app.catalogue.service(state.service_code)
     except DomainError:
-        return [{"name": state.service_code, "copies": state.copies}]
-    if service.fee_items:
-        return [{"name": item.name, "copies": state.copies} for item in service.fee_items]
-    return [{"name": service.name, "copies": state.copies}]
+        return [{"name": state.service_code, "copies": state.copies, "unit": "份"}]
+    things = [item for item in service.fee_items if not item.names_a_charge]
+    if things:
+        return [{"name": i.name, "copies": state.copies, "unit": i.unit} for i in things]
+    unit = service.fee_items[0].unit if service.fee_items else "份"
+    return [{"name": service.name, "copies": state.copies, "unit": unit}]
 
 
 def case_view(app: App, state: CaseState) -> PickupCaseView:

@@ -147,7 +147,7 @@
         <translation>, </translation>
     </message>
     <message>
-        <source>{name} {n} 份</source>
+        <source>{name} {n} {unit}</source>
         <translation>{name} × {n}</translation>
     </message>
     <message>

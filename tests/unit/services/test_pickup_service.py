@@ -85,7 +85,7 @@ def test_scan_shows_case_then_handover_once(app: App, county: County) -> None:
     result = pickup.verify(app, token)
     assert result.ok and result.case is not None
     assert result.case.applicant_id_masked == "A12345****"
-    assert result.case.documents == [{"name": "戶籍謄本", "copies": 1}]
+    assert result.case.documents == [{"name": "戶籍謄本", "copies": 1, "unit": "張"}]
     assert result.case.balance == 0
     assert picked_up_events(app) == 0  # verify writes nothing
 
