@@ -218,6 +218,7 @@ class CaseDetail(CaseDetailFiles):
             applicant=view.applicant_name,
             service_name=self._service_name,
             before=self._timeline_shown,
+            quantity=self._quantity,
         )
         self.show_timeline_details()
         self.lookup.show_case(view)

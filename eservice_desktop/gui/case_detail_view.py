@@ -317,6 +317,9 @@ class CaseDetailView(QWidget):
     def _service_name(self, code: str) -> str:
         return labels.service_name(self.ctx, code)
 
+    def _quantity(self, code: str, copies: int) -> str:
+        return labels.quantity(self.ctx, copies, labels.fee_unit(self.ctx, code))
+
     def _status_en(self, view: cases.CaseView) -> str:
         from eservice_desktop.domain.case import STATUS_LABELS
 

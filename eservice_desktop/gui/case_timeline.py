@@ -31,6 +31,7 @@ def fill(
     applicant: str,
     service_name: Callable[[str], str],
     before: Shown | None,
+    quantity: Callable[[str, int], str] | None = None,
 ) -> Shown:
     """Fills ``table`` with the case's events; returns what it shows (``before`` next time)."""
     table.setRowCount(len(events))
@@ -41,7 +42,7 @@ def fill(
             label[0] if zh else label[1],
             e["clerk"],
             f"{e['office']}-{e['device']}",
-            describe(e, zh=zh, applicant=applicant, service_name=service_name),
+            describe(e, zh=zh, applicant=applicant, service_name=service_name, quantity=quantity),
         )
         for col, text in enumerate(cells):
             table.setItem(i, col, QTableWidgetItem(text))

@@ -32,6 +32,7 @@ from eservice_desktop.domain.catalogue import (
     Service,
     fee_total,
 )
+from eservice_desktop.gui import labels
 from eservice_desktop.gui.intake_view import IntakeView, _error_label, _row
 from eservice_desktop.gui.wrapped_check_box import WrappedCheckBox
 
@@ -99,7 +100,7 @@ class IntakeServiceRows(IntakeView):
             "處理期限 %n 個工作天　規費每{unit} {fee} 元",
             None,
             service.time_limit_working_days,
-        ).format(fee=fee, unit=_fee_unit(service, self.ctx.lang))
+        ).format(fee=fee, unit=labels.fee_unit(self.ctx, service.code))
         if service.requires_moica:
             info += _t("　需以自然人憑證驗證身分")
         self.service_info.setText(info)
@@ -274,14 +275,3 @@ class IntakeServiceRows(IntakeView):
             widget.setValue(int(value or 0))
         elif isinstance(widget, QLineEdit):
             widget.setText("" if value is None else str(value))
-
-
-def _fee_unit(service: Service, lang: str) -> str:
-    """The unit the fee is charged per, which is what 份數 counts: a boundary survey's fee is
-    per parcel (筆), a doorplate survey's per building number (建號), a transcript's per sheet;
-    the line said 規費每份 4000 元 for a survey of a land office, and a clerk left 份數 at 1 for
-    two parcels. ``份`` (copy) where the service charges nothing or its items differ."""
-    units = {item.unit_label(lang) for item in service.fee_items}
-    if len(units) == 1:
-        return units.pop()
-    return "copy" if lang.startswith("en") else "份"

@@ -65,6 +65,19 @@ def unit_label(ctx: GuiContext, unit: str, item_code: str = "") -> str:
     return by_item.get((item_code, unit)) or by_unit.get(unit, unit)
 
 
+def fee_unit(ctx: GuiContext, service_code: str) -> str:
+    """The unit a service's fee counts and so its copies count (張, 筆, 建號 …) in the window's
+    language: a boundary survey's 2 are parcels (筆), not copies (份). 份 (copy) for a service
+    without a fee, one whose items count differently, or one the catalogue no longer lists."""
+    catalogue = ctx.app.catalogue
+    items = catalogue.service(service_code).fee_items if catalogue.has_service(service_code) else ()
+    units = {(item.unit, item.code) for item in items}
+    if len({unit for unit, _ in units}) != 1:
+        return ctx.pick("份", "copy")
+    unit, code = sorted(units)[0]
+    return unit_label(ctx, unit, code)
+
+
 def quantity(ctx: GuiContext, n: int, unit: str, item_code: str = "") -> str:
     """``3張`` in Chinese, ``3 × sheet`` in English (no plural to get wrong; ``2 × card`` for
     the MOICA IC card, by its ``item_code``)."""

@@ -166,21 +166,33 @@ def _generic(p: Mapping[str, Any]) -> str:
     return ""
 
 
+def _received(
+    p: Mapping[str, Any],
+    service_name: Callable[[str], str] | None,
+    quantity: Callable[[str, int], str] | None,
+) -> str:
+    code = str(p.get("service_code", ""))
+    name = service_name(code) if service_name and code else code
+    copies = p.get("copies")
+    if copies and quantity is not None and isinstance(copies, int):
+        return _join(name, quantity(code, copies))
+    return _join(name, _t("{n} 份").format(n=copies) if copies else "")
+
+
 def describe(
     event: Mapping[str, Any],
     *,
     zh: bool,
     applicant: str = "",
     service_name: Callable[[str], str] | None = None,
+    quantity: Callable[[str, int], str] | None = None,
 ) -> str:
-    """The details column of one timeline row (``event`` as in ``CaseView.events``)."""
+    """The details column of one timeline row (``event`` as in ``CaseView.events``);
+    ``quantity(service_code, copies)`` says the copies in the unit the fee counts (2筆)."""
     t = str(event.get("type", ""))
     p: Mapping[str, Any] = event.get("payload") or {}
     if t == ev.RECEIVED:
-        code = str(p.get("service_code", ""))
-        name = service_name(code) if service_name and code else code
-        copies = p.get("copies")
-        return _join(name, _t("{n} 份").format(n=copies) if copies else "")
+        return _received(p, service_name, quantity)
     if t == ev.CONSENT_RECORDED:
         return _consent(p, zh)
     if t == ev.LOOKUP_DONE:

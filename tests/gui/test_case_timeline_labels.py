@@ -72,3 +72,25 @@ def test_an_online_receipt_row_says_what_it_is(
         "WEB-TXN-7",
     }
     assert detail.timeline.item(row, 4).text() == details[lang]
+
+
+RECEIVED_LAND = {
+    "zh_TW": "土地鑑界；2筆",
+    "en": "Land boundary survey; 2 × parcel",
+}
+
+
+def test_a_survey_received_counts_its_parcels(
+    lang: str, land_ctx: GuiContext, qtbot: QtBot
+) -> None:
+    """A land office's timeline said 土地鑑界；2 份 (copies: 2) of a boundary survey of two
+    parcels: the copies of a case count what its fee counts."""
+    parcel = {"parcel": "中正段 0123-0000、0124-0000"}
+    number = new_case(land_ctx.app, service="LR-BOUNDARY-SURVEY", copies=2, fields=parcel)
+    land_ctx.lang = land_ctx.tasks.lang = lang
+    detail = CaseDetail(land_ctx)
+    qtbot.addWidget(detail)
+    detail.load(number)
+    qtbot.waitUntil(lambda: detail.view is not None and detail.timeline.rowCount() > 0)
+    row = detail.timeline_types().index(ev.RECEIVED)
+    assert detail.timeline.item(row, 4).text() == RECEIVED_LAND[lang]
