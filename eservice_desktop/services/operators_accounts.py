@@ -39,6 +39,7 @@ from eservice_desktop.services import operators_held as held
 from eservice_desktop.services import operators_sessions as sessions
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_demo import office_database
+from eservice_desktop.services.operators_scope import check_departments as _check_departments
 from eservice_desktop.services.operators_signin import (
     DEMO_SUPERVISOR,
     DEMO_SUPERVISOR_PASSWORD,
@@ -82,23 +83,6 @@ def _check_name(name: object, typed: bool = True) -> str:
     label, text = ("姓名", "Name"), (name.strip() if isinstance(name, str) else name)
     text = values.check_text(text, "name", max_len=NAME_MAX, min_len=1, label=label)
     return check_shown_name(text, label) if typed else text
-
-
-def _check_departments(app: App, departments: Iterable[str]) -> str:
-    codes: list[str] = []
-    for raw in departments:
-        for code in str(raw).replace(",", " ").split():
-            known = code in {d.code for d in app.catalogue.departments}
-            if not known and not app.catalogue.has_service(code):
-                shown = values.printable(code, 30)
-                raise DomainError(
-                    "operator.department",
-                    f"不明的業務範圍（單位或申辦項目代碼）：{shown}",
-                    f"Unknown scope (department or service code): {shown}",
-                    "departments",
-                )
-            codes.append(code)
-    return " ".join(sorted(set(codes)))
 
 
 def _roles_text(roles: Iterable[Role | str]) -> str:

@@ -12,13 +12,10 @@ from eservice_desktop.domain.operators import check_account
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services import operators_sessions as sessions
 from eservice_desktop.services.core import App
-from eservice_desktop.services.operators_accounts import (
-    _check_departments,
-    _check_name,
-    _roles_text,
-)
+from eservice_desktop.services.operators_accounts import _check_name, _roles_text
 from eservice_desktop.services.operators_demo import office_database
 from eservice_desktop.services.operators_held import held_here
+from eservice_desktop.services.operators_scope import check_departments
 from eservice_desktop.storage.models_operators import OperatorRow
 
 
@@ -39,7 +36,7 @@ def _provisioned(app: App, rec: Mapping[str, Any]) -> audit.Provisioned:
         )
     name = _check_name(rec.get("name") or account, typed=False)  # the county's, as it comes
     roles = _roles_text(rec.get("roles") or ())
-    departments = _check_departments(app, rec.get("departments") or ())
+    departments = check_departments(app, rec.get("departments") or (), here=False)
     return name, roles, departments, bool(rec.get("active", True)), password_hash
 
 

@@ -222,6 +222,36 @@ def test_scope_narrows_intake_to_the_listed_services(office: App) -> None:
     assert other and not op.can(Action.INTAKE, other[0], office.catalogue, office.office_kind)
 
 
+@pytest.mark.parametrize("scope", ["household", "HR-TRANSCRIPT"])
+def test_a_scope_of_another_kind_of_office_is_refused_when_typed(
+    make_app: Callable[..., App], settings: Settings, scope: str
+) -> None:
+    """A land office's admin gave a clerk the scope household (or a household service): it
+    was taken, and the clerk was refused at every intake (a household service is never taken
+    in at a land office) with no word of why. Refused now, naming the office's own codes."""
+    settings.office_code = "L05"
+    land = make_app(settings)
+    land.operator = None
+    operators.create_first_admin(land, "boss", "林主任", PASSWORD)
+    operators.login(land, "boss", PASSWORD)
+    with pytest.raises(DomainError) as e:
+        operators.create_operator(
+            land, "clerk08", "陳測量", [Role.CLERK], PASSWORD, departments=[scope]
+        )
+    assert e.value.code == "operator.department_elsewhere" and e.value.field == "departments"
+    assert e.value.message_zh == (
+        f"業務範圍 {scope} 不是本所（桃園市蘆竹地政事務所）受理的業務；本所的單位代碼：land"
+    )
+    assert e.value.message_en.endswith("this office's department codes: land")
+    operators.create_operator(
+        land, "clerk08", "陳測量", [Role.CLERK], PASSWORD, departments=["land"]
+    )
+    with pytest.raises(DomainError):
+        operators.set_roles(land, "clerk08", ["clerk"], departments=[scope])
+    op = operators.set_roles(land, "clerk08", ["clerk"], departments=["LR-BOUNDARY-SURVEY"])
+    assert op.departments == frozenset({"LR-BOUNDARY-SURVEY"})
+
+
 def test_a_refusal_by_role_names_the_roles_that_may_and_one_by_scope_none(
     office: App,
 ) -> None:

@@ -409,6 +409,9 @@ NOT_GUARDED: dict[str, str] = {
     "payments.record_payment_in": "inside record_payment / the pickup desk's payment",
     "receipt_issue.new_receipt": "inside record_payment_in / issue_online_receipt (both guarded)",
     "payments.state_subtotal": "arithmetic over a state already read",
+    "operators_scope.check_departments": (
+        "the scope checked inside add_operator / set_roles (guarded) and a county provisioning"
+    ),
     "pickup_views.case_view": "builds the view verify / handover return",
     "pickup_views.also_ready": "the applicant's other ready cases, in the handover's transaction",
     "pickup_views.also_ready_note": "the handover's words about them, in the same transaction",
