@@ -8,7 +8,8 @@
 - ``GET /v1/public/status`` (JSON) and ``GET /status`` (a small page readable on a phone; its
   form posts to ``POST /status``):
   case number + the last four characters of the applicant's ID; 20 failed queries a minute
-  per client address, 10 a day per case number (``status_case_limit``); masked data only.
+  per client address, 10 a day per case number, then from addresses that failed none only
+  (``status_case_limit``); masked data only.
 """
 
 # no `from __future__ import annotations`: FastAPI must see the real annotation objects.
@@ -272,16 +273,16 @@ def _status_routes(app: FastAPI, tx: Transaction, limits: Limiters) -> None:
     ) -> dict[str, Any]:
         """The four stages and the pickup office of a case (masked data only)."""
         key, number = client_allowed(request), _dashed(case_number)
-        if wait := per_case.hit(number):
+        if (asked := per_case.ask(number, _client(request))).wait:
             paused = {"code": "rate.too_many", "message_zh": CASE_PAUSED[0]}
             raise HTTPException(
-                429, {**paused, "message_en": CASE_PAUSED[1]}, {"Retry-After": str(wait)}
+                429, {**paused, "message_en": CASE_PAUSED[1]}, {"Retry-After": str(asked.wait)}
             )
         with tx() as s:
             data = channel_status.status_of(s, number, id_last4)
+        per_case.settle(number, _client(request), asked, data is not None)
         if data is not None:
             per_client.refund(key)  # only failures count: an address many share
-            per_case.refund(number)
         else:
             raise _refused(
                 404, "no such case or the ID does not match", "查無此案件，或身分證號末四碼不符"
@@ -343,15 +344,15 @@ def _status_answer(
         return _page(page, 429, {"Retry-After": "60"})
     if case_number or id_last4:
         messages = typed_problem(case_number, id_last4, CASE_NUMBER, LAST4)
-        if not messages and (wait := per_case.hit(_dashed(case_number))):
+        asked = per_case.ask(_dashed(case_number), _client(request)) if not messages else None
+        if asked is not None and asked.wait:
             page = render_page(case_number[:30], None, [CASE_PAUSED])
-            return _page(page, 429, {"Retry-After": str(wait)})
-        if not messages:
+            return _page(page, 429, {"Retry-After": str(asked.wait)})
+        if asked is not None:
             with tx() as s:
                 data = channel_status.status_of(s, _dashed(case_number), id_last4)
             messages = [] if data is not None else [NOT_FOUND]
-            if data is not None:
-                per_case.refund(_dashed(case_number))
+            per_case.settle(_dashed(case_number), _client(request), asked, data is not None)
         if messages != [NOT_FOUND]:
             # a case found, or what can name none (its form): nothing was guessed, and the
             # phones behind a carrier's or an office's one address were refused together

@@ -14,6 +14,15 @@ Every well-formed number is counted, found or not (a query that finds its case g
 back), so a paused number answers the same whether a case has it or not: the pause tells
 nothing of any case. The numbers counted are bounded (``CASE_KEYS``, the least recently asked
 forgotten first): memory cannot be filled by asking numbers no case has.
+
+A paused number still answers a few addresses that have failed no query at all that day
+(``GRACE_RATE`` a day per number, ``grace``): the pause alone let anyone who knew a case
+number, or counted them (they are sequential, their check digit public), spend its 10 tries and
+lock the citizen out of her own status for the day, or lock a whole office's cases from one
+address (2 a minute under its own limit). The citizen asking from her phone has failed nothing;
+a guesser's address, once it failed, is a guesser's. Locking a case now takes ``GRACE_RATE``
+addresses that have failed nothing, each spent for a day by its one failure; guessing gets
+``CASE_RATE + GRACE_RATE`` tries a day (the 10,000 four digits in over a year).
 """
 
 from __future__ import annotations
@@ -23,6 +32,7 @@ import math
 import threading
 import time
 from collections import OrderedDict, deque
+from dataclasses import dataclass
 
 log = logging.getLogger("eservice.county.rate")
 
@@ -31,49 +41,95 @@ CASE_RATE = 10
 CASE_WINDOW_S = 86_400.0
 #: Case numbers remembered at most (the least recently asked are forgotten first).
 CASE_KEYS = 100_000
+#: Queries of a paused case number, each from an address that failed none, per CASE_WINDOW_S.
+GRACE_RATE = 10
+
+
+@dataclass(frozen=True)
+class Try:
+    """A status query counted (``wait`` 0) or refused (the Retry-After seconds); ``grace``: a
+    paused number's query from an address that had failed none."""
+
+    wait: int
+    grace: bool = False
 
 
 class CaseQueryLimit:
     """Sliding window of failed status queries per case number; thread-safe (the page and the
-    JSON route run on several threads). ``hit`` counts a query before it is answered (parallel
-    queries never pass the limit), ``refund`` gives it back once it found its case."""
+    JSON route run on several threads). ``ask`` counts a query before it is answered (parallel
+    queries never pass the limit), ``settle`` gives it back once it found its case, or marks
+    the address of one that found none."""
 
     def __init__(
-        self, rate: int = CASE_RATE, window_s: float = CASE_WINDOW_S, max_keys: int = CASE_KEYS
+        self,
+        rate: int = CASE_RATE,
+        window_s: float = CASE_WINDOW_S,
+        max_keys: int = CASE_KEYS,
+        grace: int = GRACE_RATE,
     ) -> None:
-        self.rate, self.window, self.max_keys = rate, window_s, max_keys
+        self.rate, self.window, self.max_keys, self.grace = rate, window_s, max_keys, grace
         self._hits: OrderedDict[str, deque[float]] = OrderedDict()
+        self._grace: OrderedDict[str, deque[float]] = OrderedDict()
+        self._missed: OrderedDict[str, float] = OrderedDict()  # address -> its last failure
         self._said: OrderedDict[str, float] = OrderedDict()
         self._lock = threading.Lock()
 
     def hit(self, number: str, now: float | None = None) -> int:
         """0 (the query counted) when ``number`` may be asked now, else the whole seconds until
-        it may (the Retry-After value)."""
+        it may (the Retry-After value); no address, so no grace."""
+        return self.ask(number, "", now).wait
+
+    def ask(self, number: str, client: str, now: float | None = None) -> Try:
+        """The query of ``number`` from ``client`` (``edge.client_key``) counted, or refused:
+        a paused number is still asked by an address that failed no query in the window, up
+        to ``grace`` of them."""
         t = time.monotonic() if now is None else now
         with self._lock:
-            q = self._hits.setdefault(number, deque())
-            self._hits.move_to_end(number)
-            while q and q[0] <= t - self.window:
-                q.popleft()
+            q = self._window(self._hits, number, t)
             wait = max(1, math.ceil(q[0] + self.window - t)) if len(q) >= self.rate else 0
             if not wait:
                 q.append(t)
-            while len(self._hits) > self.max_keys:
-                self._hits.popitem(last=False)
-            first = bool(wait) and self._said.get(number, -math.inf) <= t - self.window
+                return Try(0)
+            if client and self._missed.get(client, -math.inf) <= t - self.window:
+                g = self._window(self._grace, number, t)
+                if len(g) < self.grace:
+                    g.append(t)
+                    return Try(0, grace=True)
+                wait = min(wait, max(1, math.ceil(g[0] + self.window - t)))
+            first = self._said.get(number, -math.inf) <= t - self.window
             if first:
                 self._said[number] = t
-                self._said.move_to_end(number)
-                while len(self._said) > self.max_keys:
-                    self._said.popitem(last=False)
+                self._keep(self._said, number)
         if first:  # county IT sees a guessing run on a case in its log, once a window
             log.warning("status queries of case %s paused after %d failed", number, self.rate)
-        return wait
+        return Try(wait)
 
-    def refund(self, number: str) -> None:
+    def settle(
+        self, number: str, client: str, asked: Try, found: bool, now: float | None = None
+    ) -> None:
+        """A counted query answered: a try that found its case is given back, an address whose
+        query found none has no grace within the window."""
+        t = time.monotonic() if now is None else now
         with self._lock:
-            if q := self._hits.get(number):
+            if found and (q := (self._grace if asked.grace else self._hits).get(number)):
                 q.pop()
+            elif not found and client:
+                self._missed[client] = t
+                self._keep(self._missed, client)
+
+    def _window(self, hits: OrderedDict[str, deque[float]], key: str, t: float) -> deque[float]:
+        q = hits.setdefault(key, deque())
+        hits.move_to_end(key)
+        while q and q[0] <= t - self.window:
+            q.popleft()
+        while len(hits) > self.max_keys:
+            hits.popitem(last=False)
+        return q
+
+    def _keep(self, seen: OrderedDict[str, float], key: str) -> None:
+        seen.move_to_end(key)
+        while len(seen) > self.max_keys:
+            seen.popitem(last=False)
 
 
 #: The pause, as the page and the JSON refusal word it.

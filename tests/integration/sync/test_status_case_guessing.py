@@ -37,13 +37,14 @@ def test_guessing_an_id_s_last_four_from_many_addresses_stops_at_ten(
 
     guesses = [_ask(sqlite_county, 2 + i, number, f"{i:04d}").status_code for i in range(10)]
     assert guesses == [404] * 10  # each from an address of its own: no address limit met
-    right = _ask(sqlite_county, 40, number, "6789")  # the right four, from a fresh address
-    assert right.status_code == 429, right.text
-    assert "service" not in right.text and "HR-TRANSCRIPT" not in right.text
-    assert "此案號今日錯誤查詢次數過多" in right.json()["message_zh"]
-    assert "Too many queries of this case number" in right.json()["message_en"]
-    assert int(right.headers["retry-after"]) > 23 * 3600
-    with _from(sqlite_county, 41) as http:
+    # the guessers' addresses are paused, the right four too: no 11th guess from them
+    again = _ask(sqlite_county, 2, number, "6789")
+    assert again.status_code == 429, again.text
+    assert "service" not in again.text and "HR-TRANSCRIPT" not in again.text
+    assert "此案號今日錯誤查詢次數過多" in again.json()["message_zh"]
+    assert "Too many queries of this case number" in again.json()["message_en"]
+    assert int(again.headers["retry-after"]) > 23 * 3600
+    with _from(sqlite_county, 3) as http:
         page = http.post("/status", data={"case_number": number, "id_last4": "6789"})
     assert page.status_code == 429 and "王" not in page.text and "Transcript" not in page.text
     assert "此案號今日錯誤查詢次數過多" in page.text and "until tomorrow" in page.text
@@ -51,7 +52,42 @@ def test_guessing_an_id_s_last_four_from_many_addresses_stops_at_ten(
     # a number no case has pauses alike: the pause tells nothing of whether a case has it
     nobody = str(CaseNumber("H02", "00", 115, 999_999))
     unknown = [_ask(sqlite_county, 50 + i, nobody, f"{i:04d}").status_code for i in range(11)]
-    assert unknown == [404] * 10 + [429]
+    assert unknown == [404] * 11  # the 11th from an address that failed none
+    assert _ask(sqlite_county, 50, nobody, "6789").status_code == 429
     # another case is asked as before
     other = str(CaseNumber("H02", "00", 115, 999_998))
     assert _ask(sqlite_county, 70, other, "6789").status_code == 404
+
+
+def test_a_guesser_cannot_lock_the_citizen_out_of_her_own_case(
+    sqlite_county: CountyServer,
+) -> None:
+    """Ten wrong queries paused the number for everyone for a day: whoever knew a case
+    number (or counted them: they are sequential) locked its citizen out of her own status,
+    the right four from her own phone answered 此案號今日錯誤查詢次數過多. An address that failed
+    no query is still answered, up to ten of them a day; then the number is paused for all."""
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
+    with _from(sqlite_county, 1) as http:
+        r = http.post("/v1/channel/applications", json=APPLICATION, headers=web)
+        assert r.status_code == 201, r.text
+    number = str(r.json()["case_number"])
+    # the lock-out: ten wrong fours from one address (within its 20 a minute)
+    assert [_ask(sqlite_county, 2, number, f"{i:04d}").status_code for i in range(10)] == [404] * 10
+
+    mine = _ask(sqlite_county, 40, number, "6789")  # the citizen's phone, right four
+    assert mine.status_code == 200, mine.text
+    assert mine.json()["case_number"] == number
+    with _from(sqlite_county, 41) as http:
+        page = http.post("/status", data={"case_number": number, "id_last4": "6789"})
+    assert page.status_code == 200 and "此案號今日錯誤查詢次數過多" not in page.text
+    # found, the try is given back: the citizen asks again as often as she likes
+    assert {_ask(sqlite_county, 40, number, "6789").status_code for _ in range(12)} == {200}
+
+    # a guesser with fresh addresses gets ten more tries a day, each address spent by it
+    spent = [_ask(sqlite_county, 60 + i, number, f"{i:04d}").status_code for i in range(10)]
+    assert spent == [404] * 10
+    assert _ask(sqlite_county, 60, number, "6789").status_code == 429
+    # then the number is paused for every address, the citizen's too, until tomorrow
+    late = _ask(sqlite_county, 42, number, "6789")
+    assert late.status_code == 429 and "此案號今日錯誤查詢次數過多" in late.json()["message_zh"]
+    assert int(late.headers["retry-after"]) > 23 * 3600
