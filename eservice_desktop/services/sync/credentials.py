@@ -133,9 +133,11 @@ def _not_enrolled_yet(app: App, server_url: str) -> None:
     never to sync again), or took the code and then the counter refused the number
     (``sync.enrol_device``: "device 01 belongs to another counter" of its own number), each
     time leaving a device nobody holds. A credential the county refuses (a replacement code
-    gave it away, HTTP 401) or a county that cannot say lets the enrolment go on."""
+    gave it away, HTTP 401) lets the enrolment go on. A county that cannot say (unreachable,
+    too slow, a gateway's 502) stops it, the code unused: the code went on to be traded, and a
+    county slow to answer the first request took the second and renumbered the counter."""
     from eservice_desktop.county_link.client import CountyClient
-    from eservice_desktop.county_link.errors import SyncError
+    from eservice_desktop.county_link.errors import Offline, ServerError, SyncError
 
     enrolled, secret = _state(app, "enrolled"), credential(app)
     if not enrolled or not secret:
@@ -149,8 +151,12 @@ def _not_enrolled_yet(app: App, server_url: str) -> None:
     client = CountyClient(server_url, credential=secret, ca_file=app.settings.county_ca_file)
     try:
         known = client.status()
-    except (SyncError, OSError, ValueError):
-        return  # refused (401/403), unreachable or unreadable: the code decides
+    except (Offline, ServerError, OSError):
+        raise  # the county could not say: tried again later, the code still good
+    except SyncError as e:
+        if e.status == 429:
+            raise
+        return  # refused (401/403): the code decides
     finally:
         client.close()
     key = f"{known.office}-{known.device}"

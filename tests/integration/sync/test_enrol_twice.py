@@ -4,10 +4,17 @@ twice): the county is not asked, the code stays unused, the counter keeps its nu
 
 from __future__ import annotations
 
+import http.server
 import json
 import subprocess
 import sys
+import threading
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import ClassVar
 
 from sync_helpers import ROOT, CountyServer, service_env
 
@@ -102,3 +109,96 @@ def test_a_mistyped_office_code_is_corrected_and_the_same_code_enrols(
     assert "correct its office code first" in english.stdout, english.stdout
     done = _office(data, env, "--office", "H01", *setup)
     assert done.returncode == 0 and "H01-01" in done.stdout, done.stdout + done.stderr
+
+
+class _Gateway(http.server.ThreadingHTTPServer):
+    """The county's reverse proxy on loopback: passes every request to the real county, or
+    answers 502 to the device's status question while ``down`` names it."""
+
+    county_url = ""
+    down: ClassVar[set[str]] = set()
+
+
+class _Pass(http.server.BaseHTTPRequestHandler):
+    def _any(self) -> None:
+        gateway = self.server
+        assert isinstance(gateway, _Gateway)
+        if self.path.split("?")[0] in gateway.down:
+            self.send_response(502)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        size = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(size) if size else None
+        skip = {"host", "content-length", "connection"}
+        headers = {k: v for k, v in self.headers.items() if k.lower() not in skip}
+        request = urllib.request.Request(
+            gateway.county_url + self.path, body, headers, method=self.command
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=60) as r:
+                status, answer, sent = r.status, r.read(), r.headers.items()
+        except urllib.error.HTTPError as e:
+            status, answer, sent = e.code, e.read(), e.headers.items()
+        self.send_response(status)
+        for k, v in sent:
+            if k.lower() not in {"content-length", "connection", "transfer-encoding"}:
+                self.send_header(k, v)
+        self.send_header("Content-Length", str(len(answer)))
+        self.end_headers()
+        self.wfile.write(answer)
+
+    def do_GET(self) -> None:
+        self._any()
+
+    def do_POST(self) -> None:
+        self._any()
+
+    def log_message(self, *_args: object) -> None:
+        pass
+
+
+@contextmanager
+def _gateway(county: CountyServer) -> Iterator[_Gateway]:
+    gateway = _Gateway(("127.0.0.1", 0), _Pass)
+    gateway.county_url, gateway.down = county.url.rstrip("/"), set()
+    threading.Thread(target=gateway.serve_forever, daemon=True).start()
+    try:
+        yield gateway
+    finally:
+        gateway.shutdown()
+        gateway.server_close()
+
+
+def test_a_second_code_is_not_spent_while_the_county_cannot_say(
+    sqlite_county: CountyServer, tmp_path: Path
+) -> None:
+    """The county's gateway answered 502 to the counter's status question, then passed the
+    code on: the county took it and counter 01 became 02 (01 left at the county never to sync
+    again). A county that cannot say whether the credential works now stops the enrolment,
+    the code unused."""
+    county, env = sqlite_county, service_env(tmp_path / "credentials")
+    data = tmp_path / "office"
+    with _gateway(county) as gateway:
+        url = f"http://127.0.0.1:{gateway.server_address[1]}"
+        setup = ["setup", "--office", "H01", "--county-url", url]
+        first = _office(data, env, *setup, "--enrol-code", county.enrol_code("H01"))
+        assert first.returncode == 0 and "H01-01" in first.stdout, first.stdout + first.stderr
+
+        gateway.down = {"/v1/status"}
+        spare = county.enrol_code("H01")
+        again = _office(data, env, *setup, "--enrol-code", spare, "--json")
+        assert again.returncode == 3, again.stdout + again.stderr  # as any failed enrolment
+        assert json.loads(again.stdout)["enrolled"] is False, again.stdout
+        words = _office(data, env, "sync", "enrol", "--server", url, "--code", spare)
+        assert words.returncode != 0 and "502" in words.stderr, words.stdout + words.stderr
+        assert _settings(data)["device_id"] == "01"
+        assert county.count(DeviceRow) == 1  # no device made for nobody
+
+        gateway.down = set()
+        once = _office(data, env, "sync", "once", "--json")
+        assert once.returncode == 0 and json.loads(once.stdout)["ok"], once.stdout + once.stderr
+    # the code was not spent: the PC it was meant for takes it
+    other = _office(tmp_path / "other", env, "setup", "--office", "H01", "--county-url",
+                    county.url, "--enrol-code", spare)  # fmt: skip
+    assert other.returncode == 0 and "H01-02" in other.stdout, other.stdout + other.stderr
