@@ -17,6 +17,14 @@ import sys
 PROMPTS = {
     "password": ("密碼（輸入時不顯示）：", "Password (not shown): "),
     "PIN": ("PIN 碼（輸入時不顯示）：", "PIN (not shown): "),
+    # two lines of ``operator passwd --own``, and a new password asked twice (never shown, a
+    # slip typed once was the account's password and no one knew it)
+    "old password": ("舊密碼（輸入時不顯示）：", "Old password (not shown): "),
+    "new password": ("新密碼（輸入時不顯示）：", "New password (not shown): "),
+    "new password again": (
+        "再輸入一次新密碼（輸入時不顯示）：",
+        "New password again (not shown): ",
+    ),
 }
 
 

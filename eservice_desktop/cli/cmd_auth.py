@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 
+from eservice_desktop import typed_secret
 from eservice_desktop.cli.common import (
     add_json,
     emit,
@@ -39,7 +40,9 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     w.set_defaults(func=cmd_whoami)
 
 
-def read_password(args: argparse.Namespace) -> str:
+def read_password(args: argparse.Namespace, prompt: str = "password") -> str:
+    """The password line of standard input (``prompt``: what a terminal is asked, one of
+    ``typed_secret.PROMPTS``)."""
     if not getattr(args, "password_stdin", False):
         raise DomainError(
             "operator.password_stdin",
@@ -47,11 +50,27 @@ def read_password(args: argparse.Namespace) -> str:
             "Give the password on standard input with --password-stdin",
             "password",
         )
-    line = stdin_line("password", lang_of(args))
+    line = stdin_line("password", lang_of(args), prompt)
     # a Windows shell ends the line with CRLF (PowerShell's pipe, a file saved in Notepad):
     # the CR was taken for part of the password, so login said "wrong password" and counted
     # towards the lockout; no password ends in a space or a line end (check_password)
     return line.removesuffix("\n").removesuffix("\r")
+
+
+def read_new_password(args: argparse.Namespace) -> str:
+    """A password being set: typed at a terminal, where nothing is shown, it is asked twice
+    and refused when the two differ (nothing is set). Typed once, a slip became the account's
+    password: the first admin's at setup, and no one could sign in. Piped, one line as before."""
+    password = read_password(args, "new password")
+    if typed_secret.typed_at_terminal() and read_password(args, "new password again") != password:
+        raise DomainError(
+            "stdin.password_mismatch",
+            "兩次輸入的新密碼不同，未設定密碼；請重新執行並輸入相同的新密碼",
+            "The two new passwords typed differ; no password was set. Run it again and type "
+            "the same new password twice",
+            "password",
+        )
+    return password
 
 
 def cmd_login(args: argparse.Namespace) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import argparse
 
-from eservice_desktop.cli.cmd_auth import read_password
+from eservice_desktop.cli.cmd_auth import read_new_password, read_password
 from eservice_desktop.cli.common import add_json, emit, open_from, say
 
 
@@ -74,7 +74,7 @@ def _split(text: str | None) -> list[str]:
 def cmd_add(args: argparse.Namespace) -> int:
     from eservice_desktop.services import operators
 
-    password = read_password(args)
+    password = read_new_password(args)
     app = open_from(args)
     try:
         op = operators.create_operator(
@@ -120,8 +120,8 @@ def cmd_passwd(args: argparse.Namespace) -> int:
     from eservice_desktop.cli.session_files import session_file
     from eservice_desktop.services import operators
 
-    old = read_password(args) if args.own else None
-    new = read_password(args)
+    old = read_password(args, "old password") if args.own else None
+    new = read_new_password(args)
     app = open_from(args)
     try:
         account = operators.set_password(app, args.account, new, old_password=old)

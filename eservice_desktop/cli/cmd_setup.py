@@ -303,11 +303,11 @@ def _say_admin_made(args: argparse.Namespace, admin: str) -> None:
 
 def _first_admin(args: argparse.Namespace, stored: Settings) -> str:
     """The first office admin of a fresh data directory (refused once any account exists)."""
-    from eservice_desktop.cli.cmd_auth import read_password
+    from eservice_desktop.cli.cmd_auth import read_new_password
     from eservice_desktop.services import operators
     from eservice_desktop.services.core import open_app
 
-    password = read_password(args)
+    password = read_new_password(args)
     app = open_app(stored)  # as the settings will be written
     try:
         op = operators.create_first_admin(app, args.admin, args.admin_name or args.admin, password)

@@ -339,7 +339,7 @@ STDIN_LINE_MAX = 4096
 BOM = "\ufeff"
 
 
-def stdin_line(what: str, lang: str = "zh_TW") -> str:
+def stdin_line(what: str, lang: str = "zh_TW", prompt: str = "") -> str:
     """One line of standard input as read (line end included, empty at its end), at most
     :data:`STDIN_LINE_MAX` characters. Bytes that are not UTF-8 arrive as lone surrogates
     (Python reads standard input with surrogateescape) and no password or PIN can be made of
@@ -347,9 +347,10 @@ def stdin_line(what: str, lang: str = "zh_TW") -> str:
     saved as Notepad's "UTF-8 with BOM" or by PowerShell 5's ``Set-Content -Encoding UTF8``,
     piped with ``type``) is the file's, not the line's: ``operator add`` stored it as the
     password's first character, which no clerk can type, and ``login`` said 密碼錯誤 and
-    counted the right password towards the lockout."""
+    counted the right password towards the lockout. ``prompt``: the terminal's prompt
+    (``typed_secret.PROMPTS``) when not ``what``'s own."""
     if typed_secret.typed_at_terminal():  # never echoed (typed_secret.py)
-        line = typed_secret.unechoed_line(what, lang, STDIN_LINE_MAX + 1)
+        line = typed_secret.unechoed_line(prompt or what, lang, STDIN_LINE_MAX + 1)
     else:
         line = sys.stdin.readline(STDIN_LINE_MAX + 1)
     line = line.removeprefix(BOM)

@@ -18,15 +18,25 @@ from conftest import Result
 PASSWORD = "Typed-Secret-2026"
 
 
-def _typed(data: Path, line: str, *args: str, lang: str = "zh_TW") -> tuple[int, str]:
+def _typed(
+    data: Path, line: str | list[str], *args: str, lang: str = "zh_TW"
+) -> tuple[int, str]:
     """``eservice-desktop`` with a terminal; ``line`` typed once it asks (:func:`_on_terminal`)."""
     office = [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), *args]
     return _on_terminal(office, line, {"ESERVICE_LANG": lang})
 
 
-def _on_terminal(argv: list[str], line: str, more: dict[str, str]) -> tuple[int, str]:
+#: What ends each prompt for a secret (zh-TW, English).
+_ASKED = ("（輸入時不顯示）：".encode(), b"(not shown): ")
+
+
+def _on_terminal(
+    argv: list[str], line: str | list[str], more: dict[str, str]
+) -> tuple[int, str]:
     """The real program with a terminal (a pty) for its standard input and output, in a session
-    of its own (no controlling terminal of the test's); ``line`` typed once it asks."""
+    of its own (no controlling terminal of the test's); ``line`` typed once it asks, or each
+    of a list of lines once it asks for it."""
+    lines = [line] if isinstance(line, str) else list(line)
     master, slave = pty.openpty()
     env = {k: v for k, v in os.environ.items() if not k.startswith("ESERVICE_")}
     env.update(more)
@@ -34,18 +44,19 @@ def _on_terminal(argv: list[str], line: str, more: dict[str, str]) -> tuple[int,
         argv, stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True
     )
     os.close(slave)
-    said, typed = b"", False
+    said, typed = b"", 0
     deadline = time.monotonic() + 120  # a start takes 12-40 s at load 8
     try:
-        while not typed or proc.poll() is None:
+        while typed < len(lines) or proc.poll() is None:
             if select.select([master], [], [], 0.2)[0]:
                 try:
                     said += os.read(master, 65536)
                 except OSError:  # the program ended: its end of the terminal is closed
                     break
-            if not typed and ("：".encode() in said or b": " in said):
-                os.write(master, line.encode() + b"\n")  # as typed, once it asks
-                typed = True
+            asked = sum(said.count(end) for end in _ASKED) or int(b": " in said)
+            if typed < min(asked, len(lines)):
+                os.write(master, lines[typed].encode() + b"\n")  # as typed, once it asks
+                typed += 1
             if time.monotonic() > deadline:
                 proc.kill()
                 raise AssertionError(f"no prompt for the password: {said!r}")
@@ -94,3 +105,30 @@ def test_county_it_typing_an_operators_password_does_not_see_it(tmp_path: Path) 
     code, screen = _on_terminal(argv, PASSWORD, secret)
     assert code == 0 and "H07 a01" in screen, screen
     assert "密碼（輸入時不顯示）" in screen and PASSWORD not in screen, screen
+
+
+def test_a_new_password_typed_blind_is_asked_twice(tmp_path: Path) -> None:
+    """The first admin's password typed at setup, where nothing is shown, was asked once: a
+    slip was the only admin's password and no one could sign in to the new office. A new
+    password typed at a terminal is now asked twice; two that differ set nothing."""
+    data = tmp_path / "office"
+    setup = ["setup", "--office", "H07", "--admin", "boss", "--password-stdin"]
+    code, screen = _typed(data, [PASSWORD, PASSWORD + "x"], *setup)
+    assert code == 2, screen
+    assert "新密碼（輸入時不顯示）" in screen and "再輸入一次新密碼" in screen, screen
+    assert "兩次輸入的新密碼不同，未設定密碼" in screen and PASSWORD not in screen, screen
+    code, screen = _typed(data, PASSWORD, "login", "boss", "--password-stdin")
+    assert code == 2, screen  # no admin was made
+    code, screen = _typed(data, [PASSWORD, PASSWORD], *setup, lang="en")
+    assert code == 0 and "New password again (not shown)" in screen, screen
+    code, screen = _typed(data, PASSWORD, "login", "boss", "--password-stdin")
+    assert code == 0 and "已登入" in screen, screen
+
+    # one's own: the old one, then the new one twice, each prompt saying which
+    own = ["operator", "passwd", "boss", "--own", "--password-stdin"]
+    code, screen = _typed(data, [PASSWORD, "Own-Secret-2026", "Own-Secret-2027"], *own)
+    assert code == 2 and "舊密碼（輸入時不顯示）" in screen, screen
+    assert "兩次輸入的新密碼不同" in screen, screen
+    code, screen = _typed(data, [PASSWORD, "Own-Secret-2026", "Own-Secret-2026"], *own)
+    assert code == 0, screen
+    assert _typed(data, "Own-Secret-2026", "login", "boss", "--password-stdin")[0] == 0
