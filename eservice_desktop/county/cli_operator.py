@@ -54,14 +54,28 @@ def add_parser(sub: Any) -> None:
 STDIN_LINE_MAX = 4096
 
 
-def _password_stdin() -> str:
+def _new_password() -> str:
+    """The password being set; typed at a terminal, where nothing is shown, asked twice and
+    refused when the two differ (a slip typed once was the operator's first password, and the
+    office's sign-in refused the one handed to them)."""
+    password = _password_stdin("new password")
+    if typed_secret.typed_at_terminal() and _password_stdin("new password again") != password:
+        raise Refused(
+            "兩次輸入的新密碼不同，未設定密碼；請重新執行並輸入相同的新密碼",
+            "The two new passwords typed differ; no password was set. Run it again and type "
+            "the same new password twice",
+        )
+    return password
+
+
+def _password_stdin(prompt: str = "password") -> str:
     """The first line of stdin without its line end; the password rule (the office's) then
     refuses a ``\\r`` left by a CRLF file. Bytes that are not UTF-8 arrive as lone surrogates
     (stdin reads with surrogateescape): no argon2 hash can be made of them, a traceback before.
     A UTF-8 byte order mark before it (Notepad's "UTF-8 with BOM") is the file's, not the
     password's: it reached the office as a first character no clerk can type."""
     if typed_secret.typed_at_terminal():  # by hand: never echoed (typed_secret.py)
-        line = typed_secret.unechoed_line("password", language(), STDIN_LINE_MAX + 1)
+        line = typed_secret.unechoed_line(prompt, language(), STDIN_LINE_MAX + 1)
     else:
         line = sys.stdin.readline(STDIN_LINE_MAX + 1)  # < /dev/zero: read until memory was gone
     line = line.removeprefix("\ufeff")
@@ -110,7 +124,7 @@ def cmd_operator(args: argparse.Namespace) -> int:
     needs_secret = action in ("add", "password")
     if needs_secret and not args.password_stdin:
         raise Refused("密碼須以 --password-stdin 輸入", "Give the password with --password-stdin")
-    password = _password_stdin() if needs_secret else ""
+    password = _new_password() if needs_secret else ""
     engine, sessions = open_sessions(db_url(args), county_secret(args) if needs_secret else None)
     now = utcnow()
     out: Any

@@ -18,9 +18,7 @@ from conftest import Result
 PASSWORD = "Typed-Secret-2026"
 
 
-def _typed(
-    data: Path, line: str | list[str], *args: str, lang: str = "zh_TW"
-) -> tuple[int, str]:
+def _typed(data: Path, line: str | list[str], *args: str, lang: str = "zh_TW") -> tuple[int, str]:
     """``eservice-desktop`` with a terminal; ``line`` typed once it asks (:func:`_on_terminal`)."""
     office = [sys.executable, "-m", "eservice_desktop", "--data-dir", str(data), *args]
     return _on_terminal(office, line, {"ESERVICE_LANG": lang})
@@ -30,9 +28,7 @@ def _typed(
 _ASKED = ("（輸入時不顯示）：".encode(), b"(not shown): ")
 
 
-def _on_terminal(
-    argv: list[str], line: str | list[str], more: dict[str, str]
-) -> tuple[int, str]:
+def _on_terminal(argv: list[str], line: str | list[str], more: dict[str, str]) -> tuple[int, str]:
     """The real program with a terminal (a pty) for its standard input and output, in a session
     of its own (no controlling terminal of the test's); ``line`` typed once it asks, or each
     of a list of lines once it asks for it."""
@@ -102,9 +98,19 @@ def test_county_it_typing_an_operators_password_does_not_see_it(tmp_path: Path) 
         "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}",
     ]  # fmt: skip
     secret = {"ESERVICE_COUNTY_PASSPHRASE": "county passphrase for the test"}
-    code, screen = _on_terminal(argv, PASSWORD, secret)
+    code, screen = _on_terminal(argv, [PASSWORD, PASSWORD], secret)
     assert code == 0 and "H07 a01" in screen, screen
     assert "密碼（輸入時不顯示）" in screen and PASSWORD not in screen, screen
+    assert "再輸入一次新密碼" in screen, screen  # typed blind: asked twice
+    argv[5] = "a02"
+    code, screen = _on_terminal(argv, [PASSWORD, PASSWORD + "x"], secret)
+    assert code == 2 and "兩次輸入的新密碼不同，未設定密碼" in screen, screen
+    listed = subprocess.run(
+        [sys.executable, "-c", COUNTY, "operator", "list", "--office", "H07",
+         "--db", f"sqlite:///{tmp_path / 'county.sqlite3'}"],
+        capture_output=True, text=True, timeout=120, env={**os.environ, **secret},
+    )  # fmt: skip
+    assert "a01" in listed.stdout and "a02" not in listed.stdout, listed.stdout + listed.stderr
 
 
 def test_a_new_password_typed_blind_is_asked_twice(tmp_path: Path) -> None:
