@@ -66,7 +66,7 @@ def test_each_account_change_leaves_one_chained_record(
     office: App, caplog: pytest.LogCaptureFixture
 ) -> None:
     caplog.set_level(logging.INFO, "eservice.operators")
-    scope = office.catalogue.departments[0].code
+    scope = "household"  # a department of this (household) office: another is refused
 
     def step(change: Callable[[], Any]) -> tuple[str, str] | None:
         return _one_more(office, change)
