@@ -9,10 +9,12 @@ work runs through ``ctx.tasks``. The texts keep the translation context ``Paymen
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QInputDialog, QWidget
+from shiboken6 import isValid
 
 from eservice_desktop.gui import online_receipt_action, qt_print, void_offer
 from eservice_desktop.gui.accessible import announce
@@ -80,6 +82,27 @@ def _still_shown(page: PaymentPage, r: payments.PaymentResult) -> bool:
     )
 
 
+def when_shown(page: PaymentPage, r: payments.PaymentResult, then: Callable[[], None]) -> None:
+    """``then()`` once the receipt's case is on the page with its actions open. The page reads
+    its case again after a print or a sync round (it is empty meanwhile): a 作廢 or 退費 whose
+    check came back then did nothing at all, unsaid; it waits for the case to be back now
+    (at most 5 s). Another case loaded or typed meanwhile: nothing is done."""
+
+    def look(tries: int) -> None:
+        if not isValid(page):  # the page closed meanwhile
+            return
+        if _still_shown(page, r):
+            then()
+        elif page._loading == r.case_number and tries < RELOAD_LOOKS:
+            QTimer.singleShot(50, lambda: look(tries + 1))
+
+    look(0)
+
+
+#: How many times (50 ms apart) an action looks for its case being read again.
+RELOAD_LOOKS = 100
+
+
 def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
     """Voids with a reason; the number is kept and counted in the closing. A receipt that may
     not be voided (void already, refunded, of an earlier day) is refused before the reason is
@@ -90,7 +113,7 @@ def void_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
         receipt_issuer.void_question,
         page.ctx.app,
         r.receipt_number,
-        on_done=lambda issuer: _ask_void(page, r, issuer),
+        on_done=lambda issuer: when_shown(page, r, lambda: _ask_void(page, r, issuer)),
         on_error=page.receipt_refused,
     )
 
@@ -154,7 +177,7 @@ def refund_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
         payments.refundable,
         page.ctx.app,
         r.receipt_number,
-        on_done=lambda left: _ask_refund(page, r, left),
+        on_done=lambda left: when_shown(page, r, lambda: _ask_refund(page, r, left)),
         on_error=page.receipt_refused,
     )
 
