@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Literal
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
-from eservice_desktop.gui.dialog_life import ask_once
+from eservice_desktop.gui.dialog_life import action_or_back
 from eservice_desktop.services import cases
 
 Ending = Literal["reject", "cancel"]
@@ -47,17 +47,7 @@ def question(view: cases.CaseView, ending: Ending, reason: str) -> str:
 
 def ask(parent: QWidget, view: cases.CaseView, ending: Ending, reason: str) -> bool:
     """True when the clerk confirms ending the case ``view`` with ``reason``."""
-    box = QMessageBox(parent)
-    box.setObjectName("case_end_question")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_t("駁回") if ending == "reject" else _t("撤件"))
-    box.setText(question(view, ending, reason))
+    title = _t("駁回") if ending == "reject" else _t("撤件")
     action = _t("駁回(&J)") if ending == "reject" else _t("撤件(&N)")
-    confirm: QPushButton = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
-    confirm.setObjectName("case_end_confirm")
-    back = box.addButton(_t("返回(&B)"), QMessageBox.ButtonRole.RejectRole)
-    back.setObjectName("case_end_back")
-    box.setDefaultButton(back)
-    box.setEscapeButton(back)
-    ask_once(box)
-    return box.clickedButton() is confirm
+    texts = (title, question(view, ending, reason), action, _t("返回(&B)"))
+    return action_or_back(parent, "case_end", texts)

@@ -32,7 +32,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import validate_mobile
 from eservice_desktop.gui.case_correct import CorrectDialog
 from eservice_desktop.gui.context import GuiContext
-from eservice_desktop.gui.dialog_life import ask_once
+from eservice_desktop.gui.dialog_life import action_or_back
 from eservice_desktop.gui.keyboard import bring_into_view
 from eservice_desktop.services import applicant_correction, case_contact, cases
 
@@ -195,18 +195,9 @@ class PhoneRow(QWidget):
 
     def confirm_reissue(self, view: cases.CaseView) -> bool:
         """Asks first (tests may answer instead): the code the citizen holds stops working."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(_t("重發領件碼"))
-        box.setText(
-            _t(
-                "為案件 {number} 另發領件碼？同步後縣府寄出新的領件碼與領件號碼至 {phone}，"
-                "先前寄出的領件碼即不能領件。只是沒收到簡訊，請改用重送通知（Alt+W）。"
-            ).format(number=view.case_number, phone=view.phone or _t("（未留手機）"))
-        )
-        yes = box.addButton(_t("重發領件碼(&Q)"), QMessageBox.ButtonRole.AcceptRole)
-        back = box.addButton(_t("返回(&B)"), QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(back)
-        box.setEscapeButton(back)
-        ask_once(box)
-        return box.clickedButton() is yes
+        text = _t(
+            "為案件 {number} 另發領件碼？同步後縣府寄出新的領件碼與領件號碼至 {phone}，"
+            "先前寄出的領件碼即不能領件。只是沒收到簡訊，請改用重送通知（Alt+W）。"
+        ).format(number=view.case_number, phone=view.phone or _t("（未留手機）"))
+        texts = (_t("重發領件碼"), text, _t("重發領件碼(&Q)"), _t("返回(&B)"))
+        return action_or_back(self, "reissue", texts, QMessageBox.Icon.Question)

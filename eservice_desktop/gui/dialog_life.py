@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QMessageBox, QWidget
 
 D = TypeVar("D", bound=QDialog)
 
@@ -40,3 +40,29 @@ def ask_once(dialog: QDialog) -> int:
         return dialog.exec()
     finally:
         dialog.deleteLater()
+
+
+def action_or_back(
+    parent: QWidget,
+    name: str,
+    texts: tuple[str, str, str, str],
+    icon: QMessageBox.Icon = QMessageBox.Icon.Warning,
+) -> bool:
+    """Asks before an act that cannot be taken back: ``texts`` are the title, the question,
+    the act's button and the way back's. The way back is the default and Esc (one keystroke
+    must not do the act); True when the act's button (its Alt key, or Enter on it) was
+    pressed. The box and its buttons are named ``{name}_question``, ``_confirm``, ``_back``."""
+    title, text, action, back_text = texts
+    box = QMessageBox(parent)
+    box.setObjectName(f"{name}_question")
+    box.setIcon(icon)
+    box.setWindowTitle(title)
+    box.setText(text)
+    confirm = box.addButton(action, QMessageBox.ButtonRole.AcceptRole)
+    confirm.setObjectName(f"{name}_confirm")
+    back = box.addButton(back_text, QMessageBox.ButtonRole.RejectRole)
+    back.setObjectName(f"{name}_back")
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    ask_once(box)
+    return box.clickedButton() is confirm

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
+from PySide6.QtWidgets import QWidget
 
-from eservice_desktop.gui.dialog_life import ask_once
+from eservice_desktop.gui.dialog_life import action_or_back
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.payment_page import PaymentPage
@@ -49,19 +49,8 @@ def question(case_number: str, amount: int, tendered: int) -> str:
 
 def ask(parent: QWidget, case_number: str, amount: int, tendered: int) -> bool:
     """True when the clerk confirms taking ``tendered`` cash for ``amount`` on ``case_number``."""
-    box = QMessageBox(parent)
-    box.setObjectName("tendered_question")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_t("確認收現金額"))
-    box.setText(question(case_number, amount, tendered))
-    confirm: QPushButton = box.addButton(_t("收費(&P)"), QMessageBox.ButtonRole.AcceptRole)
-    confirm.setObjectName("tendered_confirm")
-    back = box.addButton(_t("修改收現(&B)"), QMessageBox.ButtonRole.RejectRole)
-    back.setObjectName("tendered_back")
-    box.setDefaultButton(back)
-    box.setEscapeButton(back)
-    ask_once(box)
-    return box.clickedButton() is confirm
+    texts = (_t("確認收現金額"), question(case_number, amount, tendered))
+    return action_or_back(parent, "tendered", (*texts, _t("收費(&P)"), _t("修改收現(&B)")))
 
 
 def confirmed(page: PaymentPage, case_number: str) -> bool:
