@@ -30,12 +30,8 @@ class UiThreadCollector(QObject):
         gc.disable()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
-        self._timer.timeout.connect(self.collect_due)
+        self._timer.timeout.connect(collect_due)
         self._timer.start()
-
-    def collect_due(self) -> int:
-        """Collects the oldest generation whose count passed its threshold (none: 0 found)."""
-        return collect_due()
 
     def stop(self) -> None:
         """The automatic collector back (the window's process is ending)."""
