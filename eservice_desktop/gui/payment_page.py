@@ -253,9 +253,10 @@ class PaymentPage(PaymentPrinting):
         self._update_change()
         if payment_typed.give_back(self, typed):
             self._update_change()  # what the cashier typed is back, the cursor with it
-        elif self.case_edit.text() == v.case_number:
+        elif self.case_edit.text() == v.case_number and not self.scanner.decoder.holding:
             payment_typed.next_step(self, balance)
-        else:  # another number typed while this one loaded: not acted on, focus stays
+        else:  # another number typed (or held as a possible scan) while this one loaded:
+            # not acted on, focus stays; the held keys reach 案號 and turn F9 off there
             self._number_edited(self.case_edit.text())
 
     def _method_changed(self) -> None:

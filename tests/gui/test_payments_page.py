@@ -440,6 +440,27 @@ def test_a_number_typed_while_the_last_one_loads_is_not_acted_on(ctx: GuiContext
     assert not page.pay_btn.isEnabled()
 
 
+def test_keys_held_when_the_case_comes_up_keep_the_cursor(ctx: GuiContext, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """The answer that comes while the next number's first keys are still held as a possible
+    scan (the wedge's hold, here made long so the answer surely comes within it) moves no
+    cursor: it went to 收現, the held keys reached 案號 after it and the cursor was left in the
+    receipts table (the fields it was in turned off), with F9 off and the number half typed."""
+    from eservice_desktop.devices.scanner import WedgeRules
+
+    page = shown_page(ctx, qtbot)
+    page.scanner.decoder.rules = WedgeRules(max_interkey_ms=1500)
+    first = new_case(ctx.app, name="陳堃", copies=2)
+    page.case_edit.setText(first)
+    qtbot.keyClick(page.case_edit, Qt.Key.Key_Return)
+    qtbot.keyClicks(page.case_edit, "H01")
+    qtbot.waitUntil(lambda: page.current is not None, timeout=5000)
+    assert page.scanner.decoder.holding  # the answer came within the hold
+    settle_wedges(limit_ms=4000)
+    assert page.case_edit.text() == first + "H01"
+    assert QApplication.focusWidget() is page.case_edit
+    assert not page.pay_btn.isEnabled()
+
+
 def test_the_closing_dialog_proposes_the_office_day(sync_ctx: GuiContext, qtbot, clock) -> None:  # type: ignore[no-untyped-def]
     """At 00:30 in Taipei (16:30 UTC) the business day to close is the Taipei day, whatever
     zone the counter PC's own clock is set to, and as the App's clock says."""
