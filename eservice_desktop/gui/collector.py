@@ -43,7 +43,7 @@ def collect_due() -> int:
     """What the automatic collector would have run now, run here: once the youngest
     generation's count passed its threshold, the oldest generation whose count did; nothing
     while a batch holds the collector off (a pull applying its page)."""
-    from eservice_desktop.services.database import collection_held
+    from eservice_desktop.services.collector_hold import collection_held
 
     counts, thresholds = gc.get_count(), gc.get_threshold()
     if counts[0] <= thresholds[0] or collection_held():

@@ -166,16 +166,6 @@ def limit_page_caches(limit: int = WINDOW_SQLITE_HEAP) -> None:
     cipher.limit_process_heap(limit)
 
 
-def collection_held() -> bool:
-    """A pulled page, a pushed batch or a seed's batch holds the cyclic collector off now
-    (``storage.collection``): the window's collector (``gui/collector.py``) waits until it is
-    done, as the automatic collector did; collected meanwhile, its objects were walked again
-    and again for nothing."""
-    from eservice_desktop.storage.collection import is_paused
-
-    return is_paused()
-
-
 def check_counter(settings: Settings) -> None:
     """Refuses settings naming another counter than the one whose events the database holds
     (``db.device_identity``, the refusal every command and the window would then give): read

@@ -83,3 +83,25 @@ def test_it_waits_while_a_batch_holds_the_collector_off(collector: UiThreadColle
     with collection_paused():
         assert collect_due() == 0
     assert collect_due() > 0
+
+
+def test_asking_whether_a_batch_holds_it_loads_no_database_driver() -> None:
+    """The collector asks every half second from the Qt application's start: asked of
+    ``services.database``, it loaded the SQLCipher driver before the login screen was up (the
+    cold-start test, on a busy machine, once), the import the window's start defers."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import gc, json, sys\n"
+        "from eservice_desktop.gui.collector import collect_due\n"
+        "gc.disable(); gc.set_threshold(10)\n"
+        "kept = [[i] for i in range(100)]\n"
+        "collect_due()\n"
+        "print(json.dumps(sorted(m for m in ('sqlcipher3', 'sqlalchemy',"
+        " 'eservice_desktop.storage.cipher') if m in sys.modules)))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    )
+    assert done.stdout.strip().splitlines()[-1] == "[]"
