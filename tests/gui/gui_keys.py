@@ -89,8 +89,8 @@ def _reactivate_after_hidden_popup() -> None:
     the active window later, when its deferred activation event is processed, leaving no focus
     widget. A real window system gives activation back to the main window; do the same."""
     active = QApplication.activeWindow()
-    if active is None or active.isVisible():
-        return
+    if active is not None and active.isVisible():
+        return  # (None: the popup's deactivation came last, and no window is active)
     for w in QApplication.topLevelWidgets():
         if isinstance(w, MainWindow) and w.isVisible():
             w.activateWindow()

@@ -10,7 +10,7 @@ from functools import partial
 
 import pytest
 from factories import new_case
-from gui_keys import closed, open_window, press, type_text
+from gui_keys import closed, make_active, open_window, press, type_text
 from keyboard_sweep import Offender, offenders
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QDialog, QWidget
@@ -219,7 +219,10 @@ def test_esc_never_leaves_unsaved_input_and_closes_only_the_innermost(qtbot, syn
     # The case detail: back with Esc, but not with a reason typed.
     window.open_case(number)
     detail = window.case_detail
+    # the completer popups' deferred activations processed: the window active, the focus set
+    make_active(qtbot, window)
     detail.reason_edit.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is detail.reason_edit, timeout=3000)
     type_text("缺少委託書")
     press(Qt.Key.Key_Escape)
     assert window.current_page() is detail
