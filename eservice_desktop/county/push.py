@@ -79,11 +79,15 @@ def push(
     *,
     gaps: Sequence[ChainGap] = (),
     answer_behind: bool = False,
+    acknowledged_through: str = "",
 ) -> PushAnswer:
     """Appends what is new, answers duplicates and conflicts; idempotent by event id.
     ``gaps`` are the chain links of events the office set aside (their place in ``events``).
     ``answer_behind``: a batch whose first new event does not follow the device's last link
     raises :class:`ChainBehind` instead of being taken with ``chain.broken``.
+    ``acknowledged_through``: the events up to this one were acknowledged by this county
+    before it was restored from an older backup (the office sends them again): stored as new,
+    their notices not queued again (the citizen had them: a second 已收件 of the same case).
 
     Set-based: every case state, route and known id the batch needs is loaded in one query
     each, each event is checked and folded in memory, and the batch is written with one
@@ -91,6 +95,7 @@ def push(
     _check_sender(dev, events)
     lock_feed(s)
     batch = _load_batch(s, dev, events, now)
+    batch.told = _told_before(events, acknowledged_through)
     device_chain = DeviceChain(s, dev, now, answer_behind)
     gap_at = _gaps_by_position(events, gaps)
     for i, w in enumerate(events):
@@ -122,6 +127,12 @@ def push(
     dev.last_seen_at = now
     # written to its JSON text as it is (models only for a reader that asks: push_answer.py)
     return PushAnswer(batch.results, signed, now)
+
+
+def _told_before(events: list[WireEvent], through: str) -> set[str]:
+    """The ids of ``events`` up to ``through`` (none when it is not one of them)."""
+    ids = [w.event_id for w in events]
+    return set(ids[: ids.index(through) + 1]) if through in ids else set()
 
 
 def _check_sender(dev: DeviceRow, events: list[WireEvent]) -> None:

@@ -102,6 +102,7 @@ class Batch:
     #: cases whose pickup code is to be issued again: the applicant's mobile number changed
     #: in the batch (``case.phone_changed``) or a clerk asked (``case.code_reissue_requested``)
     new_code: list[str] = field(default_factory=list)
+    told: set[str] = field(default_factory=set)  # held before a restore: notices queued then
 
 
 def load_states(
@@ -189,13 +190,14 @@ def accept(
     if e.type == ev.PAYMENT_RECORDED:
         batch.payment_ref_rows += [(h, e.event_id) for h in payment_ref_hashes(e.payload)]
     _route(batch, e, after, batch.device_key, event_document(e, canonical))
-    if e.type == ev.NOTICE_RESEND_REQUESTED:
+    told = e.event_id in batch.told
+    if e.type == ev.NOTICE_RESEND_REQUESTED and not told:
         notice_outcomes.resend(s, e.case_id, str(e.payload["stage"]), batch.now, after.phone)
     if asks_new_code(e, before, after):
         batch.new_code.append(e.case_id)  # not one the batch closes: made ready once, below
     # a notice needs someone to tell (most pushed events have nobody: no catalogue look-up,
     # no messages_for call)
-    if (after.phone or after.email) and notify.told_after(before, e):
+    if (after.phone or after.email) and not told and notify.told_after(before, e):
         messages = notify.messages_for(before, after, e, notify.county_catalogue(s))
         notify.queue(s, e, messages, batch.now, batch.routes[e.case_id])
     if e.type in (ev.CLOSED, ev.PAYMENT_RECORDED, ev.FEE_ASSESSED) and (

@@ -149,6 +149,23 @@ def demo_routes(r: Routes) -> None:
             return JSONResponse(body.model_dump(), status_code=400)
 
 
+#: ``POST /v1/events?on_behind=answer``: a county restored from an older backup says so.
+OnBehind = Annotated[
+    Literal["", "answer"],
+    Query(description="answer: say chain.behind (409) rather than take chain.broken"),
+]
+#: ``POST /v1/events?acknowledged_through=ID``: what the office sends again to a county restored
+#: from an older backup, up to this event, had its notices queued before the restore.
+AcknowledgedThrough = Annotated[
+    str,
+    Query(
+        pattern=r"^([0-9A-Za-z-]{8,36})?$",
+        description="the events up to this one were acknowledged before the county was "
+        "restored from an older backup: no notice of theirs is queued again",
+    ),
+]
+
+
 def sync_routes(r: Routes) -> None:
     """Status, push, access log, pull."""
     _push_routes(r)
@@ -175,10 +192,8 @@ def _push_routes(r: Routes) -> None:
     def push(
         body: PushRequest,
         key: Device,
-        on_behind: Annotated[
-            Literal["", "answer"],
-            Query(description="answer: say chain.behind (409) rather than take chain.broken"),
-        ] = "",
+        on_behind: OnBehind = "",
+        acknowledged_through: AcknowledgedThrough = "",
     ) -> Response:
         # a push of 10,000 events makes some 200,000 objects that live until it is answered:
         # the collector waits (storage/collection.py; it took a sixth of a push's CPU)
@@ -192,6 +207,7 @@ def _push_routes(r: Routes) -> None:
                         clock(),
                         gaps=body.gaps,
                         answer_behind=on_behind == "answer",
+                        acknowledged_through=acknowledged_through,
                     )
             except service.Forbidden as e:
                 raise HTTPException(403, str(e)) from None

@@ -147,14 +147,20 @@ class CountyClient(CountyTransport):
         body = request.model_dump(mode="json", exclude=None if gaps else {"gaps"})
         return self._json(self._send("POST", "/events", body=body), PushResponse)
 
-    def push_encoded(self, body: bytes, *, answer_behind: bool = False) -> PushResponse:
+    def push_encoded(
+        self, body: bytes, *, answer_behind: bool = False, acknowledged_through: str = ""
+    ) -> PushResponse:
         """A push whose body the caller encoded (``protocol.push_body``): sent as it is, no
         model built and dumped first (the county checks it; a 422 raises RequestRefused).
         ``answer_behind``: a county that holds the device's chain only up to an earlier link
         answers so (:class:`ChainBehind`) instead of taking the batch with ``chain.broken``
-        (a county before it takes it so in any case)."""
-        params = {"on_behind": "answer"} if answer_behind else None
-        r = self._send("POST", "/events", encoded=body, params=params)
+        (a county before it takes it so in any case). ``acknowledged_through``: the body's
+        events up to this one were acknowledged by the county before it was restored from an
+        older backup (it queues none of their notices again; a county before it ignores it)."""
+        params: dict[str, str] = {"on_behind": "answer"} if answer_behind else {}
+        if acknowledged_through:
+            params["acknowledged_through"] = acknowledged_through
+        r = self._send("POST", "/events", encoded=body, params=params or None)
         if r.status_code == 409 and answer_behind:
             raise chain_behind(r)
         return self._json(r, PushResponse)

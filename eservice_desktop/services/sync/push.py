@@ -48,7 +48,7 @@ from eservice_desktop.services.sync.clock import base_now, learn_clock
 from eservice_desktop.services.sync.conflicts import record_conflict
 from eservice_desktop.services.sync.one_ahead import OneAhead
 from eservice_desktop.services.sync.receipts import store_receipts
-from eservice_desktop.services.sync.rewound import requeue_after
+from eservice_desktop.services.sync.rewound import requeue_after, resent_through
 from eservice_desktop.services.sync.state import Outgoing, outgoing, pending_count
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.collection import collection_paused
@@ -99,19 +99,30 @@ class _Sender(OneAhead[_Answer]):
     """The request of one batch at a time, on a thread (``one_ahead.py``): :meth:`send` starts
     it, :meth:`take` waits for its answer (raising what the request raised)."""
 
-    def __init__(self, app: App, client: CountyClient, answer_behind: bool) -> None:
+    def __init__(self, app: App, client: CountyClient, answer_behind: bool, through: int) -> None:
         super().__init__("sync-push")
         self.app, self.client, self.answer_behind = app, client, answer_behind
+        self.through = through  # rewound.resent_through
 
-    def send(self, body: bytes) -> None:
-        """Starts the request of ``body`` (one at a time: the last one's answer taken)."""
-        self.start(lambda: self._post(body))
+    def send(self, body: bytes, told: str) -> None:
+        """Starts the request of ``body`` (one at a time: the last one's answer taken);
+        ``told``: :func:`_told`."""
+        self.start(lambda: self._post(body, told))
 
-    def _post(self, body: bytes) -> _Answer:
+    def _post(self, body: bytes, told: str) -> _Answer:
         asked = base_now(self.app)
         with collection_paused():  # the answer parses into a few thousand objects
-            response = self.client.push_encoded(body, answer_behind=self.answer_behind)
+            response = self.client.push_encoded(
+                body, answer_behind=self.answer_behind, acknowledged_through=told
+            )
         return _Answer(response, asked, base_now(self.app))
+
+
+def _told(batch: list[Outgoing], through: int) -> str:
+    """The last event of ``batch`` the county acknowledged before it was restored from an
+    older backup (put back in the outbox: ``rewound.resent_through``), or ""."""
+    told = [o.event_id for o in batch if o.seq <= through]
+    return told[-1] if told else ""
 
 
 def push_all(
@@ -144,7 +155,9 @@ def _push_all(
     answer_behind: bool,
 ) -> None:
     tally = _Tally(progress)
-    with _Sender(app, client, answer_behind) as sender:
+    with app.reading() as s:
+        through = resent_through(s)
+    with _Sender(app, client, answer_behind, through) as sender:
         refused = _pipelined(app, sender, result, size, tally)
     if refused is not None:
         _push_serially(app, client, result, tally, refused, size=size, answer_behind=answer_behind)
@@ -165,7 +178,7 @@ def _pipelined(
         with collection_paused():
             if body is not None:
                 tally.sending(len(batch))
-                sender.send(body)
+                sender.send(body, _told(batch, sender.through))
             if answered is not None:  # while the county works on this batch
                 _apply(app, *answered, result, tally)
                 answered = None
@@ -272,9 +285,14 @@ def _send_batch(
     rules; ``whole`` False: it did already) is taken apart, each event checked against the
     wire model (:func:`_set_aside_invalid`), and the rest sent again."""
     body = _body(batch) if whole else None
+    with app.reading() as s:
+        through = resent_through(s)
     if body is not None:
         try:
-            return batch, client.push_encoded(body, answer_behind=answer_behind)
+            told = _told(batch, through)
+            return batch, client.push_encoded(
+                body, answer_behind=answer_behind, acknowledged_through=told
+            )
         except RequestRefused as e:
             if e.status not in (400, 422):
                 raise
@@ -286,8 +304,9 @@ def _send_batch(
         [w.model_dump(mode="json") for w in wire], [g.model_dump(mode="json") for g in gaps]
     )
     try:
-        return [by_id[e.event_id] for e in good], client.push_encoded(
-            body, answer_behind=answer_behind
+        sent = [by_id[e.event_id] for e in good]
+        return sent, client.push_encoded(
+            body, answer_behind=answer_behind, acknowledged_through=_told(sent, through)
         )
     except RequestRefused as e:
         if e.status not in (400, 422) or not good:

@@ -26,11 +26,11 @@ import logging
 from datetime import datetime
 from typing import Final
 
-from sqlalchemy import ColumnElement, select, update
+from sqlalchemy import ColumnElement, func, select, update
 from sqlalchemy.orm import Session
 
 from eservice_desktop.services.core import App
-from eservice_desktop.services.sync.state import set_state
+from eservice_desktop.services.sync.state import get_state, set_state
 from eservice_desktop.storage import db
 from eservice_desktop.storage.models import EventRow
 
@@ -43,6 +43,16 @@ REWOUND: Final = "county_rewound"
 #: ``sync_state`` name of the last time the county's chain was behind: when, how many events
 #: went to it again (JSON).
 REQUEUED: Final = "county_requeued"
+#: ``sync_state`` name of the last ``seq`` of the acknowledged events put back in the outbox:
+#: the push says they were (``acknowledged_through``), and the county queues none of their
+#: notices again (a citizen got a second 已收件 of the same case).
+RESENT_THROUGH: Final = "county_resent_through"
+
+
+def resent_through(s: Session) -> int:
+    """The ``seq`` up to which the outbox's events are ones the county acknowledged before."""
+    said = get_state(s, RESENT_THROUGH) or ""
+    return int(said) if said.isdigit() else 0
 
 
 def note_rewound(s: Session, cursor: str, rewound_to: str, now: datetime) -> None:
@@ -56,7 +66,7 @@ def note_rewound(s: Session, cursor: str, rewound_to: str, now: datetime) -> Non
     )
     said = {"at": now.isoformat(), "from": cursor, "to": rewound_to}
     set_state(s, REWOUND, json.dumps(said), now)
-    probe_county(s)
+    probe_county(s, now)
 
 
 def _own(s: Session) -> tuple[ColumnElement[bool], ...]:
@@ -70,7 +80,7 @@ def _own(s: Session) -> tuple[ColumnElement[bool], ...]:
     )
 
 
-def probe_county(s: Session) -> None:
+def probe_county(s: Session, now: datetime) -> None:
     """Puts this device's last acknowledged event back in the outbox: the next push asks the
     county whether it still holds it (module docstring)."""
     own = _own(s)
@@ -82,6 +92,13 @@ def probe_county(s: Session) -> None:
     )
     if last is not None:
         s.execute(update(EventRow).where(EventRow.seq == last).values(acked_at=None))
+        _resent_up_to(s, last, now)
+
+
+def _resent_up_to(s: Session, seq: int, now: datetime) -> None:
+    """Notes that the outbox's events up to ``seq`` were acknowledged before (the last probe's
+    too, put back before the events after the county's head)."""
+    set_state(s, RESENT_THROUGH, str(max(seq, resent_through(s))), now)
 
 
 def requeue_after(app: App, head: str | None) -> int:
@@ -99,13 +116,12 @@ def requeue_after(app: App, head: str | None) -> int:
                 log.warning("the county's last link of this device is no event of its own")
                 return 0
             after = seq
-        back = (
-            update(EventRow)
-            .where(*own, EventRow.seq > after, EventRow.acked_at.is_not(None))
-            .values(acked_at=None)
-        )
+        put_back = (*own, EventRow.seq > after, EventRow.acked_at.is_not(None))
+        last = s.scalar(select(func.max(EventRow.seq)).where(*put_back))
+        back = update(EventRow).where(*put_back).values(acked_at=None)
         n = int(s.execute(back).rowcount or 0)  # type: ignore[attr-defined]
         if n:
+            _resent_up_to(s, last or 0, app.now())
             log.warning(
                 "the county holds this device's events only up to an earlier one (restored "
                 "from an older backup?): %d acknowledged events go to it again",

@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from approvals_support import add_accounts
 from sync_helpers import CountyServer, enrol, new_case, sync_now
 
 from eservice_desktop.services import cases
@@ -155,6 +157,71 @@ def test_an_office_with_nothing_to_push_sends_again_what_a_restored_county_lost(
     result = sync_now(two)
     assert result.conflicts == 0 and result.pending == 0
     assert set(_event_ids(two, lost)) <= set(sqlite_county.event_ids())
+
+
+def _told(county: CountyServer, number: str, word: str) -> int:
+    """How many notices of the case saying ``word`` went out (the gateway's file is no part
+    of the database: a restore leaves it as it was)."""
+    path = county.workdir / "outbox.jsonl"
+    lines = path.read_text("utf-8").splitlines() if path.exists() else []
+    return sum(number in x["body"] and word in x["body"] for x in map(json.loads, lines))
+
+
+def _told_once(county: CountyServer, number: str, word: str) -> None:
+    deadline = time.monotonic() + 20
+    while not _told(county, number, word):
+        assert time.monotonic() < deadline, f"{number} never told {word}"
+        time.sleep(0.1)
+    time.sleep(1.5)  # the dispatcher's round is 1 s: one too many would show by now
+    assert _told(county, number, word) == 1
+
+
+def test_a_restored_county_tells_the_citizen_nothing_twice(
+    sqlite_county: CountyServer, office: Callable[..., App], tmp_path: Path
+) -> None:
+    """The events counter 02 sends again to a restored county had their notices sent before
+    the restore: each was queued again, and the citizen got a second 已收件 of the same case.
+    What the counter takes after the restore is told as ever."""
+    backup = Backup(sqlite_county, tmp_path)
+    two = office(device="02", url=sqlite_county.url)
+    enrol(two, sqlite_county)
+    sync_now(two)
+    backup.take()
+    lost = new_case(two)
+    sync_now(two)
+    _told_once(sqlite_county, lost, "已收件")
+    backup.restore()
+
+    later = new_case(two)  # pushed with the lost case, after it
+    assert sync_now(two).conflicts == 0
+    _told_once(sqlite_county, later, "已收件")
+    assert _told(sqlite_county, lost, "已收件") == 1
+    assert set(_event_ids(two, lost)) <= set(sqlite_county.event_ids())
+
+
+def test_the_one_event_a_restored_county_lost_is_not_told_again(
+    sqlite_county: CountyServer, office: Callable[..., App], tmp_path: Path
+) -> None:
+    """Counter 02's only event after the backup, a withdrawal, follows on from the county's
+    last link of the counter: no chain.behind, and the counter's probe sent it as a new one."""
+    backup = Backup(sqlite_county, tmp_path)
+    two = office(device="02", url=sqlite_county.url)
+    add_accounts(two)
+    enrol(two, sqlite_county)
+    number = new_case(two)
+    sync_now(two)
+    backup.take()
+    cases.cancel_case(two, number, "民眾來電撤回")
+    sync_now(two)
+    _told_once(sqlite_county, number, "已撤件")
+    sync_now(two)  # its cursor past the county's feed after the restore
+    backup.restore()
+
+    result = sync_now(two)
+    assert result.conflicts == 0 and result.pending == 0
+    assert set(_event_ids(two, number)) <= set(sqlite_county.event_ids())
+    time.sleep(1.5)
+    assert _told(sqlite_county, number, "已撤件") == 1
 
 
 def _event_ids(app: App, number: str) -> list[str]:

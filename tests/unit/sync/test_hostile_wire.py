@@ -272,7 +272,9 @@ class _OneConflictId:
     round_ends = None
     reason_en = "refused"
 
-    def push_encoded(self, body: bytes, *, answer_behind: bool = False) -> PushResponse:
+    def push_encoded(
+        self, body: bytes, *, answer_behind: bool = False, acknowledged_through: str = ""
+    ) -> PushResponse:
         results = [
             {"event_id": e["event_id"], "status": "conflict", "conflict_id": "c-same",
              "reason_code": "x", "reason_zh": "拒絕", "reason_en": self.reason_en}
