@@ -30,7 +30,7 @@ from eservice_desktop.county.store import (
     utcnow,
 )
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain.case import READY, project
+from eservice_desktop.domain.case import READY, CaseState, project
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import SUPPLEMENT_REQUESTED, Event
 from eservice_desktop.printing.mms import render_mms_png
@@ -51,38 +51,69 @@ def _case_events(s: Session, case_id: str) -> list[Event]:
 _TEXTS = ("sms", "mms")
 
 
-#: The notices checked against the case when their turn comes (the others stay true).
+#: The notices checked against the case when their turn comes, dropped when it cannot be read
+#: (the others stay true).
 _CHECKED = ("payment_due", "ready_for_pickup", "supplement_requested")
+#: Read against the case too, but sent as queued when it cannot be read.
+_REREAD = ("cancelled",)
 
 
-def _now_due(s: Session, row: NotificationRow) -> tuple[bool, str]:
-    """Whether the notice is still true, and whom it goes to now. A payment-due notice is
-    dropped when the case no longer owes (paid, exempted, closed); a ready notice when the
-    case is no longer ready or was made ready again with another code (a new number, a new
+@dataclass(frozen=True)
+class _Due:
+    """What a notice is when its turn comes: still true or not, whom it goes to, its words."""
+
+    due: bool
+    to: str
+    body: str
+
+
+def _now_due(s: Session, row: NotificationRow) -> _Due:
+    """Whether the notice is still true, whom it goes to now, and what it says. A payment-due
+    notice is dropped when the case no longer owes (paid, exempted, closed); a ready notice when
+    the case is no longer ready or was made ready again with another code (a new number, a new
     code asked: the one it carries is refused at the desks); a supplement notice when its
     request is no longer the one awaited (supplied, asked again with another reason, or the
     case ended: an office's day offline pushed at once told a citizen who had supplied the
-    document, and collected the case, 尚需補正); a text message goes to the case's number now
-    (``case.phone_changed`` since it was queued: one retried for hours to a phone the citizen
-    no longer had kept going there)."""
+    document, and collected the case, 尚需補正); a withdrawal notice says the fee paid as it
+    is now (refunded in the same push, it told her to come for a refund she had been handed);
+    a text message goes to the case's number now (``case.phone_changed`` since it was queued:
+    one retried for hours to a phone the citizen no longer had kept going there)."""
     checked = row.stage in _CHECKED
-    if not checked and row.channel not in _TEXTS:
-        return True, row.recipient
+    if not checked and row.stage not in _REREAD and row.channel not in _TEXTS:
+        return _Due(True, row.recipient, row.body)
     try:
         events = _case_events(s, row.case_id)
         state = project(events)
     except DomainError:
-        return not checked, row.recipient
+        return _Due(not checked, row.recipient, row.body)
     to = state.phone if row.channel in _TEXTS and state.phone else row.recipient
+    return _Due(_still_true(row, events, state, s), to, _words_now(s, row, events, state))
+
+
+def _still_true(row: NotificationRow, events: list[Event], state: CaseState, s: Session) -> bool:
     if row.stage == "payment_due":
-        return state.is_open and state.balance > 0 and not state.exemption_reason, to
+        return state.is_open and state.balance > 0 and not state.exemption_reason
     if row.stage == "ready_for_pickup":
-        return state.lifecycle == READY and _pickup_number(s, row) == state.pickup_number, to
+        return state.lifecycle == READY and _pickup_number(s, row) == state.pickup_number
     if row.stage == "supplement_requested":
         asked = [e.event_id for e in events if e.type == SUPPLEMENT_REQUESTED]
         awaited = state.supplement_since is not None and state.is_open
-        return awaited and asked[-1:] == [row.event_id], to
-    return True, to
+        return awaited and asked[-1:] == [row.event_id]
+    return True
+
+
+def _words_now(s: Session, row: NotificationRow, events: list[Event], state: CaseState) -> str:
+    """The withdrawal notice's words from the case as it is now (the fee paid less what was
+    handed back since); every other notice's as queued."""
+    if row.stage != "cancelled":
+        return row.body
+    event = next((e for e in events if e.event_id == row.event_id), None)
+    if event is None:
+        return row.body
+    # notify imports this module: its words are taken at the call
+    from eservice_desktop.county.notify import notice_text
+
+    return notice_text("cancelled", state, event, county_catalogue(s))
 
 
 def _pickup_number(s: Session, row: NotificationRow) -> str:
@@ -179,8 +210,9 @@ def _claim(sessions: sessionmaker[Session], nid: str) -> _Claim | bool | None:
             return None
         row.attempts += 1
         try:
-            due, row.recipient = _now_due(s, row)
-            if not due:
+            now_due = _now_due(s, row)
+            row.recipient, row.body = now_due.to, now_due.body
+            if not now_due.due:
                 row.status = "superseded"  # the case moved on: the notice would be untrue
                 _feed_outcome(s, row, {})
                 return True

@@ -1,0 +1,73 @@
+"""The notices of what one push brings (an office's backlog, a clerk's minute of acts), as the
+county's dispatcher sends them, on SQLite and PostgreSQL: a withdrawal refunded in the same
+push not told to come for the refund."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from approvals_support import add_accounts, supervisor_approval
+from factories import new_case
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+from sync_helpers import CountyStore
+
+from eservice_desktop.county import notify
+from eservice_desktop.county import service as county_service
+from eservice_desktop.county.store import NotificationRow, utcnow
+from eservice_desktop.county_link.protocol import WireEvent
+from eservice_desktop.services import cases, payments
+from eservice_desktop.services.core import App
+from eservice_desktop.storage import repo
+from eservice_desktop.storage.models import EventRow
+
+
+class Gateway:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, channel: str, to: str, subject: str, body: str, attachment: Any = None) -> str:
+        self.sent.append(body)
+        return "ref"
+
+
+def _push_all(app: App, county: CountyStore, numbers: list[str]) -> None:
+    """Every event of the cases, in the office's (its chain's) order, in one push."""
+    sessions, dev = county
+    with app.reading() as s:
+        ids = {cases.resolve_case_id(s, number) for number in numbers}
+        rows = s.scalars(select(EventRow).where(EventRow.case_id.in_(ids)).order_by(EventRow.seq))
+        events = [repo.row_to_event(r) for r in rows]
+    wire = [WireEvent.model_validate(e.to_dict()) for e in events]
+    with sessions() as s, s.begin():
+        answer = county_service.push(s, s.merge(dev), wire, utcnow())
+    refused = [r for r in answer.results if not isinstance(r, tuple) and r.status != "accepted"]
+    assert not refused, refused
+
+
+def _sent(sessions: sessionmaker[Session]) -> list[str]:
+    gateway = Gateway()
+    while notify.dispatch_due(sessions, gateway):
+        pass
+    return gateway.sent
+
+
+def test_a_withdrawal_refunded_in_the_same_push_does_not_ask_to_come_for_the_refund(
+    app: App, county_store: CountyStore
+) -> None:
+    add_accounts(app)
+    whole, part = new_case(app, phone="0912345678"), new_case(app, phone="0912345678")
+    for number, back in ((whole, 15), (part, 5)):
+        receipt = payments.record_payment(app, number, "cash", 15).receipt_number
+        cases.cancel_case(app, number, "民眾來電撤回")
+        payments.refund(app, receipt, back, "撤件退費", approval=supervisor_approval())
+    _push_all(app, county_store, [whole, part])
+    sent = _sent(county_store[0])
+    (withdrawn,) = [b for b in sent if whole in b and "已撤件" in b]
+    assert "如需退還" not in withdrawn and "已繳規費" not in withdrawn, withdrawn
+    assert any(whole in b and "已退還規費新臺幣 15 元" in b for b in sent)
+    (withdrawn,) = [b for b in sent if part in b and "已撤件" in b]
+    assert "已繳規費新臺幣 10 元如需退還，請洽本所辦理。" in withdrawn, withdrawn
+    with county_store[0]() as s:
+        stored = s.scalars(select(NotificationRow.body).where(NotificationRow.stage == "cancelled"))
+        assert sorted(stored) == sorted(b for b in sent if "已撤件" in b)  # what went is kept
