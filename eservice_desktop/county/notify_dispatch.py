@@ -30,7 +30,7 @@ from eservice_desktop.county.store import (
     utcnow,
 )
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain.case import READY, CaseState, project
+from eservice_desktop.domain.case import PICKED_UP, READY, CaseState, project
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import SUPPLEMENT_REQUESTED, Event
 from eservice_desktop.printing.mms import render_mms_png
@@ -55,7 +55,7 @@ _TEXTS = ("sms", "mms")
 #: (the others stay true).
 _CHECKED = ("payment_due", "ready_for_pickup", "supplement_requested")
 #: Read against the case too, but sent as queued when it cannot be read.
-_REREAD = ("cancelled",)
+_REREAD = ("received", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -74,10 +74,12 @@ def _now_due(s: Session, row: NotificationRow) -> _Due:
     code asked: the one it carries is refused at the desks); a supplement notice when its
     request is no longer the one awaited (supplied, asked again with another reason, or the
     case ended: an office's day offline pushed at once told a citizen who had supplied the
-    document, and collected the case, 尚需補正); a withdrawal notice says the fee paid as it
-    is now (refunded in the same push, it told her to come for a refund she had been handed);
-    a text message goes to the case's number now (``case.phone_changed`` since it was queued:
-    one retried for hours to a phone the citizen no longer had kept going there)."""
+    document, and collected the case, 尚需補正); a received notice once the case is collected
+    (a backlog pushed at once told a citizen who had her documents 已收件，本所將儘速為您辦理);
+    a withdrawal notice says the fee paid as it is now (refunded in the same push, it told her
+    to come for a refund she had been handed); a text message goes to the case's number now
+    (``case.phone_changed`` since it was queued: one retried for hours to a phone the citizen
+    no longer had kept going there)."""
     checked = row.stage in _CHECKED
     if not checked and row.stage not in _REREAD and row.channel not in _TEXTS:
         return _Due(True, row.recipient, row.body)
@@ -99,6 +101,8 @@ def _still_true(row: NotificationRow, events: list[Event], state: CaseState, s: 
         asked = [e.event_id for e in events if e.type == SUPPLEMENT_REQUESTED]
         awaited = state.supplement_since is not None and state.is_open
         return awaited and asked[-1:] == [row.event_id]
+    if row.stage == "received":
+        return state.lifecycle != PICKED_UP
     return True
 
 

@@ -1,6 +1,6 @@
 """The notices of what one push brings (an office's backlog, a clerk's minute of acts), as the
 county's dispatcher sends them, on SQLite and PostgreSQL: a withdrawal refunded in the same
-push not told to come for the refund."""
+push not told to come for the refund; no 已收件 for a case the citizen has collected already."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from approvals_support import add_accounts, supervisor_approval
 from factories import new_case
+from pickup_support import County as PickupCounty
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 from sync_helpers import CountyStore
@@ -16,7 +17,8 @@ from eservice_desktop.county import notify
 from eservice_desktop.county import service as county_service
 from eservice_desktop.county.store import NotificationRow, utcnow
 from eservice_desktop.county_link.protocol import WireEvent
-from eservice_desktop.services import cases, payments
+from eservice_desktop.domain import events as ev
+from eservice_desktop.services import cases, payments, pickup, pickup_keys
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models import EventRow
@@ -52,6 +54,11 @@ def _sent(sessions: sessionmaker[Session]) -> list[str]:
     return gateway.sent
 
 
+def _statuses(sessions: sessionmaker[Session]) -> dict[str, str]:
+    with sessions() as s:
+        return {r.stage: r.status for r in s.scalars(select(NotificationRow))}
+
+
 def test_a_withdrawal_refunded_in_the_same_push_does_not_ask_to_come_for_the_refund(
     app: App, county_store: CountyStore
 ) -> None:
@@ -71,3 +78,28 @@ def test_a_withdrawal_refunded_in_the_same_push_does_not_ask_to_come_for_the_ref
     with county_store[0]() as s:
         stored = s.scalars(select(NotificationRow.body).where(NotificationRow.stage == "cancelled"))
         assert sorted(stored) == sorted(b for b in sent if "已撤件" in b)  # what went is kept
+
+
+def test_a_backlog_with_the_case_collected_tells_no_received(
+    app: App, county_store: CountyStore
+) -> None:
+    """An office's day offline pushed at once: the citizen who had her documents in hand was
+    told 已收件，本所將儘速為您辦理 that evening."""
+    keys = PickupCounty()
+    pickup_keys.import_county_keys(app, keys.document())
+    number = new_case(app, phone="0912345678")
+    view = payments.record_payment(app, number, "cash", 15)
+    assert view.receipt_number
+    cases.close_case(app, number)
+    case_id = cases.load_case(app, number).case_id
+    token = keys.token(case_id=case_id, case_number=number, office="H01", pickup_number="0427")
+    with app.transaction() as s:
+        ready = {"office": "H01", "pickup_number": "0427", "token": token}
+        cases.record(app, s, case_id, ev.READY_FOR_PICKUP, ready)
+    assert pickup.handover(app, token).handed_over
+    _push_all(app, county_store, [number])
+    assert _sent(county_store[0]) == []
+    assert _statuses(county_store[0]) == {
+        "received": "superseded",
+        "ready_for_pickup": "superseded",
+    }
