@@ -52,10 +52,8 @@ _TEXTS = ("sms", "mms")
 
 
 #: The notices checked against the case when their turn comes, dropped when it cannot be read
-#: (the others stay true).
+#: (the others are sent as queued then).
 _CHECKED = ("payment_due", "ready_for_pickup", "supplement_requested")
-#: Read against the case too, but sent as queued when it cannot be read.
-_REREAD = ("received", "cancelled")
 
 
 @dataclass(frozen=True)
@@ -79,17 +77,18 @@ def _now_due(s: Session, row: NotificationRow) -> _Due:
     a withdrawal notice says the fee paid as it is now (refunded in the same push, it told her
     to come for a refund she had been handed); a text message goes to the case's number now
     (``case.phone_changed`` since it was queued: one retried for hours to a phone the citizen
-    no longer had kept going there)."""
+    no longer had kept going there), an e-mail to the case's address now, none once it was
+    removed (``case.applicant_corrected``: a mistyped address, a stranger's, went on getting
+    the notices queued, retried and resent)."""
     checked = row.stage in _CHECKED
-    if not checked and row.stage not in _REREAD and row.channel not in _TEXTS:
-        return _Due(True, row.recipient, row.body)
     try:
         events = _case_events(s, row.case_id)
         state = project(events)
     except DomainError:
         return _Due(not checked, row.recipient, row.body)
-    to = state.phone if row.channel in _TEXTS and state.phone else row.recipient
-    return _Due(_still_true(row, events, state, s), to, _words_now(s, row, events, state))
+    to = (state.phone or row.recipient) if row.channel in _TEXTS else state.email
+    due = bool(to) and _still_true(row, events, state, s)
+    return _Due(due, to or row.recipient, _words_now(s, row, events, state))
 
 
 def _still_true(row: NotificationRow, events: list[Event], state: CaseState, s: Session) -> bool:

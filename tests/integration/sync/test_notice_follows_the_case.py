@@ -13,7 +13,7 @@ from pickup_support import ready_with_county_keys
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from eservice_desktop.county import notify
+from eservice_desktop.county import notice_outcomes, notify
 from eservice_desktop.county.store import (
     CountyEventRow,
     NotificationRow,
@@ -24,6 +24,7 @@ from eservice_desktop.county.store import (
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.uuid7 import new_id
 from eservice_desktop.services import case_contact, cases, pickup
+from eservice_desktop.services.applicant_correction import correct_applicant
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import repo
 
@@ -183,3 +184,27 @@ def test_a_supplement_notice_of_a_case_rejected_meanwhile_is_not_sent(
     gateway = Gateway()
     notify.dispatch_due(sessions, gateway)
     assert gateway.sent == [] and _statuses(sessions) == ["superseded"]
+
+
+def test_an_e_mail_notice_goes_to_the_address_the_case_has_now(app: App, tmp_path: Path) -> None:
+    """A mistyped address (someone else's) corrected by the clerk: the notice queued before,
+    retried, or resent for the citizen to have it at last, went on going to the stranger's
+    address it was queued with; removed (""), the case is told by e-mail no more."""
+    sessions = _county(tmp_path)
+    number = new_case(app, phone=OLD, email="wrong@example.com")
+    (received, *_rest) = _copy_case(app, sessions, number)
+    with sessions() as s, s.begin():
+        message = notify.Message("email", "received", "wrong@example.com", "subject", "received")
+        notify.queue(s, received, [message], utcnow())
+    correct_applicant(app, number, "地址打錯", email="right@example.com")
+    _copy_case(app, sessions, number)
+    gateway = Gateway()
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [("right@example.com", "received")]
+    correct_applicant(app, number, "民眾不要電子郵件", email="")
+    _copy_case(app, sessions, number)
+    with sessions() as s, s.begin():
+        assert notice_outcomes.resend(s, received.case_id, "received", utcnow()) == 1
+    notify.dispatch_due(sessions, gateway)
+    assert gateway.sent == [("right@example.com", "received")]
+    assert _statuses(sessions) == ["superseded"]
