@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from eservice_desktop.county.store import FeedRow, NotificationRow, RouteRow, lock_feed
+from eservice_desktop.county.store import (
+    CountyEventRow,
+    FeedRow,
+    NotificationRow,
+    RouteRow,
+    lock_feed,
+)
 
 
 def outcome_data(
@@ -79,14 +85,17 @@ def report(
 
 
 def resend(s: Session, case_id: str, stage: str, now: datetime, phone: str | None = None) -> int:
-    """Queues the latest notice of ``stage`` again on each of its channels; returns how many.
+    """Queues the latest notice of ``stage`` again on each of its channels (of the notices one
+    push queued, that of its latest event: by the time alone PostgreSQL took any of them, and
+    resent a supplement request already answered, dropped then as superseded); returns how many.
     ``phone``: the case's mobile number now; a text message goes to it, not to the number
     the notice first went to (the applicant changed phones since: ``case.phone_changed``)."""
     rows = list(
         s.scalars(
             select(NotificationRow)
+            .outerjoin(CountyEventRow, CountyEventRow.event_id == NotificationRow.event_id)
             .where(NotificationRow.case_id == case_id, NotificationRow.stage == stage)
-            .order_by(NotificationRow.created_at)
+            .order_by(NotificationRow.created_at, CountyEventRow.seq)
         )
     )
     latest: dict[str, NotificationRow] = {}

@@ -5,6 +5,7 @@ citizen has collected already."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from approvals_support import add_accounts, supervisor_approval
@@ -16,7 +17,7 @@ from sync_helpers import CountyStore
 
 from eservice_desktop.county import notify
 from eservice_desktop.county import service as county_service
-from eservice_desktop.county.store import NotificationRow, utcnow
+from eservice_desktop.county.store import NotificationRow, aware, utcnow
 from eservice_desktop.county_link.protocol import WireEvent
 from eservice_desktop.domain import events as ev
 from eservice_desktop.services import cases, payments, pickup, pickup_keys
@@ -62,11 +63,15 @@ def _statuses(sessions: sessionmaker[Session]) -> dict[str, str]:
         return {r.stage: r.status for r in s.scalars(select(NotificationRow))}
 
 
-def _moved(sessions: sessionmaker[Session], where: Any) -> None:
-    """The rows written again as they are: PostgreSQL returns rows of equal keys in their
-    place in the table, which every update of a row changes (a retry, a resend, an outcome)."""
+def _moved(sessions: sessionmaker[Session], where: Any, *, indexed: bool = False) -> None:
+    """The rows written again: PostgreSQL returns rows of equal keys in their place in the
+    table, which every update of a row changes (a retry, a resend, an outcome); ``indexed``:
+    a column of an index changed as well (a retry's time), which moves them in the indexes."""
     with sessions() as s, s.begin():
         s.execute(update(NotificationRow).where(where).values(attempts=NotificationRow.attempts))
+        if indexed:
+            for row in s.scalars(select(NotificationRow).where(where)):
+                row.next_attempt_at = aware(row.next_attempt_at) + timedelta(seconds=1)
 
 
 def test_the_notices_of_one_push_go_out_in_the_order_of_their_events(
@@ -85,6 +90,29 @@ def test_the_notices_of_one_push_go_out_in_the_order_of_their_events(
     for number in numbers:
         said = [("已撤件" in body) for body in sent if number in body]
         assert said == [False, True], (number, said)
+
+
+def test_a_resend_sends_the_latest_of_the_notices_one_push_queued(
+    app: App, county_store: CountyStore
+) -> None:
+    """Two supplement requests in one push (asked, brought, asked again): the clerk's resend
+    took the latest by its time alone, on PostgreSQL the first one, dropped at once as
+    answered (superseded), and the citizen was sent nothing."""
+    number = new_case(app, phone="0912345678")
+    cases.request_supplement(app, number, "缺委託書")
+    cases.record_supplement(app, number)
+    cases.request_supplement(app, number, "缺身分證影本")
+    _push_all(app, county_store, [number])
+    sessions = county_store[0]
+    assert [("缺身分證影本" in b) for b in _sent(sessions)] == [False, True]  # 已收件, then it
+    _moved(sessions, NotificationRow.body.contains("缺委託書"), indexed=True)
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, number)
+        wanted = {"stage": "supplement_requested"}
+        cases.record(app, s, case_id, ev.NOTICE_RESEND_REQUESTED, wanted)
+    _push_all(app, county_store, [number])
+    (again,) = _sent(sessions)
+    assert "缺身分證影本" in again, again
 
 
 def test_a_withdrawal_refunded_in_the_same_push_does_not_ask_to_come_for_the_refund(
