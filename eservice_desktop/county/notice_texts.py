@@ -4,6 +4,7 @@ a rejection, a withdrawal, a refund (the others are in ``notify.notice_text``). 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from eservice_desktop.county.county_catalogue import office_phone
@@ -55,6 +56,26 @@ def _refunded(state: CaseState, event: Event, what: str, catalogue: Catalogue) -
     receipt = f"收據號碼 {pay.receipt_number}，" if pay.receipt_number else ""
     part = "已全數退還" if pay.net == 0 else f"原繳 {pay.amount:,} 元，退還部分"
     return f"{what}已退還規費新臺幣 {amount:,} 元（{receipt}{part}）。{_ask(state, catalogue)}"
+
+
+def due_at_pickup(state: CaseState) -> str:
+    """The ready notice's fee still owed (its close approved with the balance due): the desk
+    hands nothing over before it is paid (docs/payments.md), and the citizen, sent to another
+    office often enough, learnt it only at that desk."""
+    if state.balance <= 0:
+        return ""
+    return f"尚有規費新臺幣 {state.balance:,} 元未繳，請於領件時繳納。"
+
+
+#: :func:`due_at_pickup`'s sentence in a ready notice's text, whatever its amount.
+_DUE_AT_PICKUP = re.compile(r"尚有規費新臺幣 [0-9,]+ 元未繳，請於領件時繳納。")
+
+
+def owed_now(body: str, state: CaseState) -> str:
+    """A ready notice's text with the fee still owed as it is when sent: paid since (at a
+    kiosk, on the web, at the counter), the notice, sent again for a message lost, told her to
+    pay it at the desk all the same."""
+    return _DUE_AT_PICKUP.sub(due_at_pickup(state), body, count=1)
 
 
 def _ask(state: CaseState, catalogue: Catalogue) -> str:

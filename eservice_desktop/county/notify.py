@@ -25,7 +25,7 @@ from eservice_desktop.county.county_catalogue import (
     office_phone,
     sends_mms,
 )
-from eservice_desktop.county.notice_texts import ENDINGS, told_after
+from eservice_desktop.county.notice_texts import ENDINGS, due_at_pickup, told_after
 from eservice_desktop.county.notify_dispatch import (
     MAX_ATTEMPTS,
     Dispatcher,
@@ -178,15 +178,6 @@ def service_label_en(catalogue: Catalogue, code: str) -> str:
     return _CHANNEL_MARK_EN.sub("", catalogue.service(code).name_en)
 
 
-def _due_at_pickup(state: CaseState) -> str:
-    """The fee still owed when the case is made ready (its close approved with the balance due):
-    the desk hands nothing over before it is paid (docs/payments.md), and the citizen, sent to
-    another office often enough, learnt it only at that desk."""
-    if state.balance <= 0:
-        return ""
-    return f"尚有規費新臺幣 {state.balance:,} 元未繳，請於領件時繳納。"
-
-
 def _replaced(number: str) -> str:
     """The ready notice of a case made ready again: the citizen held two messages and showed
     the first, whose code every desk refuses (此條碼已被新的領件通知取代)."""
@@ -239,11 +230,11 @@ def notice_text(
             return (
                 f"{head}{what}已辦結，{by}至{pickup}領件（領件號碼 {number}），"
                 f"出示本簡訊條碼即可領取；無法掃描時請告知口述領件碼 {pt.short_code(token)}。"
-                f"{_due_at_pickup(state)}{_replaced(replaces)}"
+                f"{due_at_pickup(state)}{_replaced(replaces)}"
             )
         return (
             f"{head}{what}已辦結，{by}攜帶身分證件至{pickup}領件（領件號碼 {number}）。"
-            f"{_due_at_pickup(state)}{_replaced(replaces)}"
+            f"{due_at_pickup(state)}{_replaced(replaces)}"
         )
     raise ValueError(stage)
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from eservice_desktop.county import notice_outcomes
 from eservice_desktop.county.county_catalogue import county_catalogue, office_name
+from eservice_desktop.county.notice_texts import owed_now
 from eservice_desktop.county.notify_gateways import Attachment, Gateway
 from eservice_desktop.county.quiet_errors import quiet_traceback
 from eservice_desktop.county.store import (
@@ -107,7 +108,10 @@ def _still_true(row: NotificationRow, events: list[Event], state: CaseState, s: 
 
 def _words_now(s: Session, row: NotificationRow, events: list[Event], state: CaseState) -> str:
     """The withdrawal notice's words from the case as it is now (the fee paid less what was
-    handed back since); every other notice's as queued."""
+    handed back since), the ready notice's fee still owed as it is now; every other notice's
+    as queued."""
+    if row.stage == "ready_for_pickup":
+        return owed_now(row.body, state)
     if row.stage != "cancelled":
         return row.body
     event = next((e for e in events if e.event_id == row.event_id), None)

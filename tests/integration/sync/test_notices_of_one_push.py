@@ -159,3 +159,27 @@ def test_a_backlog_with_the_case_collected_tells_no_received(
         "received": "superseded",
         "ready_for_pickup": "superseded",
     }
+
+
+def test_a_ready_notice_sent_again_after_the_fee_was_paid_owes_nothing(
+    app: App, county_store: CountyStore
+) -> None:
+    """Closed with the fee due (a supervisor's approval), the case's ready notice says it is
+    paid at pickup; paid since, the notice the clerk sent again for a message lost still told
+    the citizen 尚有規費新臺幣 15 元未繳."""
+    add_accounts(app)
+    number = new_case(app, phone="0912345678")
+    cases.close_case(app, number, approval=supervisor_approval("民眾領件時繳納"))
+    _push_all(app, county_store, [number])
+    sessions = county_store[0]
+    _received, ready = _sent(sessions)
+    assert "尚有規費新臺幣 15 元未繳，請於領件時繳納。" in ready
+    payments.record_payment(app, number, "cash", 15)
+    with app.transaction() as s:
+        case_id = cases.resolve_case_id(s, number)
+        wanted = {"stage": "ready_for_pickup"}
+        cases.record(app, s, case_id, ev.NOTICE_RESEND_REQUESTED, wanted)
+    _push_all(app, county_store, [number])
+    (again,) = _sent(sessions)
+    owed = "尚有規費新臺幣 15 元未繳，請於領件時繳納。"
+    assert "未繳" not in again and again == ready.replace(owed, "")
