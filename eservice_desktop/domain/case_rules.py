@@ -299,12 +299,11 @@ def _check_picked_up(state: CaseState, _p: pl.PickedUp, _t: str) -> None:
 
 def _check_notice_resend(state: CaseState, p: pl.NoticeResendRequested, _t: str) -> None:
     if p.stage not in ev.NOTICE_STAGES:
+        # every stage there is (the list was written out, and left cancelled and refunded out)
         raise _refuse(
             "notice.stage",
-            "通知階段不正確（received、payment_due、supplement_requested、closed、rejected、"
-            "ready_for_pickup）",
-            "Unknown notice stage (received, payment_due, supplement_requested, closed, "
-            "rejected, ready_for_pickup)",
+            f"通知階段不正確（{'、'.join(ev.NOTICE_STAGES)}）",
+            f"Unknown notice stage ({', '.join(ev.NOTICE_STAGES)})",
         )
 
 

@@ -13,8 +13,9 @@ from eservice_desktop.county import notify
 from eservice_desktop.county_link import pickup_crypto
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.domain.case import CaseState, apply
+from eservice_desktop.domain.case import CaseState, apply, check
 from eservice_desktop.domain.catalogue import Catalogue
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
 from eservice_desktop.storage import resources
 
@@ -290,3 +291,14 @@ def test_the_seed_flags_its_two_mms_services_and_all_twenty_offices(code: str) -
         *(f"L{i:02d}" for i in range(1, 8)),
     }
     assert not cat.service("HR-TRANSCRIPT").mms_pickup
+
+
+def test_a_resend_of_an_unknown_stage_names_every_stage_there_is() -> None:
+    """The refusal listed the seed's six stages: a clerk (or IT reading the conflict) was told
+    cancelled and refunded were no stages, and their notices could not be resent."""
+    state = apply(None, _received())
+    with pytest.raises(DomainError) as refused:
+        check(state, _event(ev.NOTICE_RESEND_REQUESTED, {"stage": "withdrawn"}))
+    assert refused.value.code == "notice.stage"
+    for stage in ev.NOTICE_STAGES:
+        assert stage in refused.value.message_zh and stage in refused.value.message_en
