@@ -74,7 +74,8 @@ def _now_due(s: Session, row: NotificationRow) -> _Due:
     request is no longer the one awaited (supplied, asked again with another reason, or the
     case ended: an office's day offline pushed at once told a citizen who had supplied the
     document, and collected the case, 尚需補正); a received notice once the case is collected
-    (a backlog pushed at once told a citizen who had her documents 已收件，本所將儘速為您辦理);
+    (a backlog pushed at once told a citizen who had her documents 已收件，本所將儘速為您辦理)
+    or a later notice of it went out (:func:`_told_later`);
     a withdrawal notice says the fee paid as it is now (refunded in the same push, it told her
     to come for a refund she had been handed); a text message goes to the case's number now
     (``case.phone_changed`` since it was queued: one retried for hours to a phone the citizen
@@ -102,8 +103,27 @@ def _still_true(row: NotificationRow, events: list[Event], state: CaseState, s: 
         awaited = state.supplement_since is not None and state.is_open
         return awaited and asked[-1:] == [row.event_id]
     if row.stage == "received":
-        return state.lifecycle != PICKED_UP
+        return state.lifecycle != PICKED_UP and not _told_later(s, row)
     return True
+
+
+def _told_later(s: Session, row: NotificationRow) -> bool:
+    """Whether a notice of a later event of the case went out on the row's channel already: a
+    received notice whose send failed, retried after the case's 撤件 (or ready) notice got
+    through, told the citizen her case was received after it had ended."""
+    own = select(CountyEventRow.seq).where(CountyEventRow.event_id == row.event_id)
+    later = s.scalar(
+        select(NotificationRow.notification_id)
+        .join(CountyEventRow, CountyEventRow.event_id == NotificationRow.event_id)
+        .where(
+            NotificationRow.case_id == row.case_id,
+            NotificationRow.channel == row.channel,
+            NotificationRow.status == "sent",
+            CountyEventRow.seq > own.scalar_subquery(),
+        )
+        .limit(1)
+    )
+    return later is not None
 
 
 def _words_now(s: Session, row: NotificationRow, events: list[Event], state: CaseState) -> str:

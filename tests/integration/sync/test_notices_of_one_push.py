@@ -183,3 +183,38 @@ def test_a_ready_notice_sent_again_after_the_fee_was_paid_owes_nothing(
     (again,) = _sent(sessions)
     owed = "尚有規費新臺幣 15 元未繳，請於領件時繳納。"
     assert "未繳" not in again and again == ready.replace(owed, "")
+
+
+class _FailsFirst(Gateway):
+    """A gateway whose first send times out (the provider's hiccup), the rest go through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failed = False
+
+    def send(self, channel: str, to: str, subject: str, body: str, attachment: Any = None) -> str:
+        if not self.failed:
+            self.failed = True
+            raise TimeoutError("gateway")
+        return super().send(channel, to, subject, body, attachment)
+
+
+def test_a_received_notice_retried_after_the_withdrawal_went_out_is_not_sent(
+    app: App, county_store: CountyStore
+) -> None:
+    """The 已收件 of one push failed once and was retried seconds later, after the 撤件 of the
+    same push got through: the citizen read that her case was received after it was
+    withdrawn."""
+    add_accounts(app)
+    number = new_case(app, phone="0912345678")
+    cases.cancel_case(app, number, "民眾來電撤回")
+    _push_all(app, county_store, [number])
+    sessions, gateway = county_store[0], _FailsFirst()
+    notify.dispatch_due(sessions, gateway)
+    assert [("已撤件" in b) for b in gateway.sent] == [True]
+    with sessions() as s, s.begin():
+        for row in s.scalars(select(NotificationRow).where(NotificationRow.status == "queued")):
+            row.next_attempt_at = utcnow() - timedelta(seconds=1)  # its retry is due
+    notify.dispatch_due(sessions, gateway)
+    assert len(gateway.sent) == 1
+    assert _statuses(sessions) == {"received": "superseded", "cancelled": "sent"}
