@@ -89,8 +89,8 @@ def check_code(app: App, session: Session, payload: str) -> Checked:
             " when the network is up, or try again shortly.",
             {"case_number": claims.case_number},
         )
-    _check_case(app, state, claims)
-    _check_current(session, state, token)
+    _check_case(app, state, claims, via)
+    _check_current(session, state, token, via)
     return Checked(token, claims, state, via)
 
 
@@ -119,7 +119,7 @@ def _read_code(app: App, session: Session, payload: str) -> tuple[str, pt.Pickup
     return payload, claims, via
 
 
-def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
+def _check_case(app: App, state: CaseState, claims: pt.PickupClaims, via: str) -> None:
     """The case on this desk is the code's, ready, to be collected here, with this code."""
     if state.case_number != claims.case_number:
         raise _refuse(
@@ -148,10 +148,24 @@ def _check_case(app: App, state: CaseState, claims: pt.PickupClaims) -> None:
             {"office": state.pickup_office, "case_number": state.case_number},
         )
     if state.pickup_number and state.pickup_number != claims.pickup_number:
-        raise _replaced(state)
+        raise _replaced(state, claims, via)
 
 
-def _replaced(state: CaseState) -> pt.PickupRefused:
+def _replaced(state: CaseState, claims: pt.PickupClaims, via: str) -> pt.PickupRefused:
+    """A code a newer notice replaced; a short code read out from it says so as a short code
+    (it was "no such short code", counted as a wrong guess). Neither names the new pickup
+    number: the old message may be on a phone that is someone else's now."""
+    if via == "short":  # as the newer notice says it: 原領件號碼 0427 已失效
+        n = claims.pickup_number
+        return _refuse(
+            CASE_MISMATCH,
+            f"領件號碼 {n} 的簡訊是舊的領件通知，已被新的領件通知取代而失效，請民眾出示最新"
+            "收到的簡訊（其條碼或領件碼）。",
+            f"The message with pickup number {n} is an earlier pickup notice, replaced by a"
+            " newer one and no longer valid; ask for the latest message (its code or short"
+            " code).",
+            {"case_number": state.case_number},
+        )
     return _refuse(
         CASE_MISMATCH,
         "此條碼已被新的領件通知取代，請民眾出示最新的簡訊。",
@@ -160,7 +174,7 @@ def _replaced(state: CaseState) -> pt.PickupRefused:
     )
 
 
-def _check_current(session: Session, state: CaseState, token: str) -> None:
+def _check_current(session: Session, state: CaseState, token: str, via: str) -> None:
     """The code is the one the case was last made ready with. Its pickup number alone did not
     tell: the county draws a new code's number at random, avoiding only the number of the code
     it replaces, so a code replaced twice (forwarded to a relative, then a new phone) was taken
@@ -172,7 +186,7 @@ def _check_current(session: Session, state: CaseState, token: str) -> None:
     except pt.PickupRefused:  # a stored code no desk can read: no code to be replaced by
         same = True
     if not same:
-        raise _replaced(state)
+        raise _replaced(state, pt.parse_claims(pt.token_bytes(token)), via)
 
 
 def ended_refusal(state: CaseState) -> pt.PickupRefused:

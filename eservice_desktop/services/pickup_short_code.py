@@ -3,6 +3,12 @@
 A short code is a few characters of the signed code, so it is guessable: after a few wrong
 ones within a minute the desk accepts only the QR code for a while. ``services.pickup``
 re-exports the reason codes and limits.
+
+A short code of a code this desk was sent but that cannot be handed over (replaced by a
+newer notice, its case collected, withdrawn or moved, the code expired) is that code, and
+is refused as its QR code is: it was answered "no such short code" and counted as a wrong
+guess, and the citizen holding yesterday's MMS was told to check a number she had read out
+right, one of the few tries before the desk locked short codes for everyone.
 """
 
 from __future__ import annotations
@@ -11,12 +17,13 @@ import json
 import logging
 from datetime import datetime, timedelta
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import func, literal_column, select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.pickup_verify import VALID_DAYS
 from eservice_desktop.services.core import App
 from eservice_desktop.storage.models import PICKUP_NUMBER_SQL, READY_STATUS, CaseRow, EventRow
 from eservice_desktop.storage.models_sync import SyncStateRow
@@ -58,17 +65,50 @@ def _token_with(app: App, session: Session, number: str, code: str) -> str:
         latest[cid] = event_payload.get("token") or ""
     for cid in candidates:
         token = latest.get(cid)
-        if token:
-            try:
-                if pt.short_code(token) == code:
-                    return token
-            except DomainError:
-                continue
+        if token and _short_of(token) == code:
+            return token
+    sent = _code_sent(app, session, number, code)
+    if sent is not None:
+        return sent
     raise pt.PickupRefused(
         UNKNOWN_SHORT_CODE,
         f"本所待領件案件中查無領件號碼 {code}，請再核對，或請民眾出示簡訊條碼。",
         f"No case ready here has the short code {code}; check it or scan the MMS code.",
     )
+
+
+def _short_of(token: str) -> str:
+    try:
+        return pt.short_code(token)
+    except DomainError:  # a stored code no desk can read
+        return ""
+
+
+#: How far back the codes sent are searched for a short code no ready case has: a code is
+#: good through the 30th day after its issue (``pickup_verify.code_expiry``), so an older one
+#: is expired whatever it was; two days more, so one just past its date is said expired.
+SENT_WITHIN = timedelta(days=VALID_DAYS + 2)
+
+
+def _code_sent(app: App, session: Session, number: str, code: str) -> str | None:
+    """The code, among those the county sent with a ready event in ``SENT_WITHIN`` (any
+    case, any office), whose short form is ``number``/``code``; None when there is none. Its
+    checks then say what became of it (replaced, collected, ended, moved, expired). One range
+    of ``ix_events_type_at``, the pickup number read out of the few payloads in it."""
+    payloads = session.scalars(
+        select(EventRow.payload)
+        .where(
+            EventRow.type == ev.READY_FOR_PICKUP,
+            EventRow.at >= app.now() - SENT_WITHIN,
+            func.json_extract(EventRow.payload, "$.pickup_number") == number,
+        )
+        .order_by(EventRow.seq.desc())
+    )
+    for payload in payloads:
+        token = str(payload.get("token") or "")
+        if token and _short_of(token) == code:
+            return token
+    return None
 
 
 #: Where the desk keeps the times of its recent wrong short codes (``sync_state``, a JSON list
