@@ -78,7 +78,10 @@ def _refuse(
 
 def check_code(app: App, session: Session, payload: str) -> Checked:
     """Every refusal a code can earn, in the order a clerk needs them. Raises PickupRefused."""
-    token, claims, via = _read_code(app, session, payload)
+    try:
+        token, claims, via = _read_code(app, session, payload)
+    except pt.PickupRefused as e:
+        raise _collected_there(app, session, e) from None
     state = repo.load_state(session, claims.case_id)
     if state is None:
         raise _refuse(
@@ -117,6 +120,24 @@ def _read_code(app: App, session: Session, payload: str) -> tuple[str, pt.Pickup
         format_date=roc_date,
     )
     return payload, claims, via
+
+
+def _collected_there(app: App, session: Session, refused: pt.PickupRefused) -> pt.PickupRefused:
+    """A code for another office whose case this desk knows to be collected: said collected
+    (when, where, which desk), not "go to that office", where the citizen went for documents
+    already handed over. The reason stays ``wrong_office`` (the contract), the details gain
+    the handover's."""
+    number = refused.details.get("case_number", "")
+    if refused.reason != pt.WRONG_OFFICE or not number:
+        return refused
+    case_id = repo.case_id_by_number(session, number)
+    state = repo.load_state(session, case_id) if case_id else None
+    if state is None or state.lifecycle != PICKED_UP:
+        return refused
+    said = already_refusal(app, state)
+    details = {**said.details, "office": refused.details.get("office", "")}
+    details["picked_up_office"] = state.picked_up_office
+    return _refuse(pt.WRONG_OFFICE, said.message_zh, said.message_en, details)
 
 
 def _check_case(app: App, state: CaseState, claims: pt.PickupClaims, via: str) -> None:

@@ -1,7 +1,7 @@
 """A code that is not what it was, as the desk says it: a short code read out from a code the
 desk was sent but cannot hand over on (replaced by a newer notice, its case collected) is
 refused as that code is, not as "no such short code", and is no wrong guess towards the lock
-of short codes."""
+of short codes; a code for another office whose case was collected there says so."""
 
 from __future__ import annotations
 
@@ -80,3 +80,40 @@ def test_a_short_code_no_code_has_is_still_unknown_and_counted(app: App, county:
     for _ in range(pickup.SHORT_CODE_TRIES):
         assert pickup.verify(app, wrong).reason == "unknown_short_code"
     assert pickup.verify(app, pt.short_code(first)).reason == pickup.SHORT_CODE_LOCKED
+
+
+def _collected_at_h02(app: App, county: County) -> tuple[str, str]:
+    """A case taken in here for pickup at H02, made ready there, and collected at H02's desk
+    03 (pulled from the county, as every event of another office is)."""
+    number, token = ready_case(app, county, office="H02")
+    state = cases.load_case(app, number)
+    with app.transaction() as s:
+        e = Actor("H02", "03", "clerk7").event(
+            state.case_id, ev.PICKED_UP, app.now(), {"by": {"self": True}, "via": "qr"}
+        )
+        ingest(app, s, e, repo.load_state(s, state.case_id), origin="county")
+    return number, token
+
+
+def test_a_code_for_another_office_collected_there_says_collected(app: App, county: County) -> None:
+    """The code names H02 and the case was collected there: the desk sent the citizen to H02
+    for documents already handed over. It says when and where (the reason as before)."""
+    number, token = _collected_at_h02(app, county)
+    for code in (token, pt.short_code(token)):
+        r = pickup.verify(app, code)
+        assert (r.reason, r.case_number) == ("wrong_office", number)
+        assert "前往" not in r.message_zh and "not here" not in r.message_en
+        assert "文件已於 民國115年3月10日 10:00 在" in r.message_zh
+        assert "第 03 號櫃檯領取" in r.message_zh and "不可重複交付" in r.message_zh
+        assert "already collected on 2026-03-10 10:00" in r.message_en
+        assert "desk 03" in r.message_en
+        assert "王" not in r.message_zh  # no personal data
+        assert (r.details["office"], r.details["picked_up_office"]) == ("H02", "H02")
+        assert r.details["device"] == "03" and r.details["picked_up_at"]
+
+
+def test_a_code_for_another_office_not_collected_still_names_it(app: App, county: County) -> None:
+    number, token = ready_case(app, county, office="H02")
+    r = pickup.verify(app, token)
+    assert (r.reason, r.case_number) == ("wrong_office", number)
+    assert "請民眾前往該所領取" in r.message_zh
