@@ -15,7 +15,10 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import APPROVE_HANDOVER_WITH_BALANCE, PICKED_UP, CaseState
+from eservice_desktop.domain.case_state import Payment
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.services.overpaid import last_events, open_row
 from eservice_desktop.storage import sync_conflicts
 
@@ -56,10 +59,32 @@ def follow(
         state, handover = after[case_id], handovers.get(case_id)
         if handover and state.approval_for(handover.event_id, APPROVE_HANDOVER_WITH_BALANCE):
             continue  # approved: a handover with a balance the supervisor allowed
-        due = state.balance
-        zh = f"文件已交付，尚有規費 {due} 元未繳（他櫃於離線時作廢收據或交付），請向民眾收取"
-        en = (
-            f"The documents were handed over with NT${due} in fees still due (another "
-            "counter voided the receipt or handed them over while offline); collect the fee"
-        )
-        open_row(s, last[case_id], UNPAID, (zh, en), now)
+        open_row(s, last[case_id], UNPAID, _reason(state), now)
+
+
+def _reason(state: CaseState) -> tuple[str, str]:
+    """What happened, the same words on every counter: the handover (when, which office's
+    which desk) and the receipts voided. It said 他櫃於離線時作廢收據或交付 / "another counter
+    voided the receipt or handed them over" to both, the desk that had handed the documents
+    over itself and the counter that had voided the receipt itself (as the money conflicts
+    did, ``overpaid``); a receipt number says its office and counter."""
+    due, at = state.balance, state.picked_up_at
+    where_zh = f"由 {state.picked_up_office} 第 {state.picked_up_device} 號櫃檯"
+    where_en = f"at {state.picked_up_office} desk {state.picked_up_device}"
+    if at is not None:
+        local = at.astimezone(TAIPEI)
+        where_zh = f"於 {format_roc(local.date())} {local:%H:%M} {where_zh}"
+        where_en = f"{where_en} on {local:%Y-%m-%d %H:%M}"
+    voided = sorted((p for p in state.payments if p.voided and p.receipt_number), key=_void_time)
+    numbers = [p.receipt_number for p in voided if p.receipt_number]
+    zh_void = f"（收據 {'、'.join(numbers)} 已作廢）" if numbers else ""
+    en_void = f" (receipt {', '.join(numbers)} voided)" if numbers else ""
+    return (
+        f"文件已{where_zh}交付，尚有規費 {due} 元未繳{zh_void}，請向民眾收取",
+        f"The documents were handed over {where_en} with NT${due} in fees still due"
+        f"{en_void}; collect the fee",
+    )
+
+
+def _void_time(p: Payment) -> datetime:
+    return p.voided_at or p.at

@@ -41,9 +41,9 @@ def _race(d1: App, d2: App) -> None:
 
 def _handed_over_while_voided(
     county: CountyServer, office: Callable[..., App]
-) -> tuple[App, App, str]:
+) -> tuple[App, App, str, str]:
     """Paid and ready on both; offline, 02 hands the documents over while 01 voids the fee's
-    receipt (a supervisor approving); then both sync."""
+    receipt (a supervisor approving); then both sync. The case's number and the receipt's."""
     d1, d2, number = _both_have_the_case(county, office)
     receipt = payments.record_payment(d1, number, "cash", FEE).receipt_number
     cases.close_case(d1, number)
@@ -54,7 +54,7 @@ def _handed_over_while_voided(
     payments.void_receipt(d1, receipt, "金額誤收", approval=supervisor_approval())
     assert pickup.handover(d2, token).handed_over
     _race(d1, d2)
-    return d1, d2, number
+    return d1, d2, number, receipt
 
 
 def _drawers(app: App) -> tuple[int, int, int]:
@@ -137,14 +137,22 @@ def test_documents_handed_over_while_the_other_counter_voided_the_fee_are_gone(
     01 would hand the same case over again once paid, and the conflict told the clerk to take
     the payment before handing over documents already gone. Now the handover is taken, every
     counter says picked up with the fee due and lists it to collect, until it is paid."""
-    d1, d2, number = _handed_over_while_voided(county, office)
+    d1, d2, number, receipt = _handed_over_while_voided(county, office)
     assert county.conflicts() == 0
     for app in (d1, d2):
         state = cases.load_case(app, number)
         assert (state.lifecycle, state.picked_up_device, state.balance) == ("picked_up", "02", FEE)
         [conflict] = open_conflicts(app)
         assert conflict.case_number == number and "尚有規費 300 元未繳" in conflict.reason
+        # what happened, the same on both: it said 他櫃 to the desk that had handed them
+        # over itself and to the counter that had voided the receipt itself
+        assert "他櫃" not in conflict.reason and "H01 第 02 號櫃檯交付" in conflict.reason
+        assert f"收據 {receipt} 已作廢" in conflict.reason
+        [en] = open_conflicts(app, "en")
+        assert "another counter" not in en.reason and "at H01 desk 02 on " in en.reason
+        assert f"receipt {receipt} voided" in en.reason
         assert pickup.verify(app, pickup.stored_token(d1, number)).reason == "already_picked_up"
+    assert open_conflicts(d1)[0].reason == open_conflicts(d2)[0].reason
     payments.record_payment(d1, number, "cash", FEE)
     _race(d1, d2)
     for app in (d1, d2):
@@ -249,7 +257,7 @@ def test_a_conflict_resolved_by_hand_at_one_counter_is_resolved_at_both(
     """Each counter opens its own row for documents handed over with the fee due, under its own
     id: the supervisor at 01 resolved it by hand and 01's list was empty, but 02 listed it
     still, with no way for 01's note to reach it (the row's code carries it now)."""
-    d1, d2, _number = _handed_over_while_voided(county, office)
+    d1, d2, _number, _receipt = _handed_over_while_voided(county, office)
     [mine], [theirs] = open_conflicts(d1), open_conflicts(d2)
     assert mine.conflict_id != theirs.conflict_id
     resolve_conflict(d1, mine.conflict_id, "已電話聯絡民眾，約定來所補繳")
