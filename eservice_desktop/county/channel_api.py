@@ -43,7 +43,7 @@ from eservice_desktop.county.channel_models import (
 )
 from eservice_desktop.county.edge import RateLimiter, client_key
 from eservice_desktop.county.refusals import answer_of, refused
-from eservice_desktop.county.status_case_limit import CASE_PAUSED, CaseQueryLimit
+from eservice_desktop.county.status_case_limit import CaseQueryLimit, paused_words
 from eservice_desktop.county.status_page import (
     NOT_FOUND,
     PAGE_HEADERS,
@@ -87,7 +87,7 @@ def register(
 
     channel_of = _channel_dependency(read, per_channel)
     _channel_routes(app, tx, clock, channel_of)
-    _status_routes(app, read, (per_client, per_case))
+    _status_routes(app, read, (per_client, per_case, clock))
 
 
 Transaction = Callable[[], AbstractContextManager[Session]]
@@ -247,13 +247,14 @@ def _application(body: ApplicationIn) -> channels.Application:
     )
 
 
-Limiters = tuple[RateLimiter, CaseQueryLimit]
+#: Per client address, per case number, and the wall clock a pause's end is said by.
+Limiters = tuple[RateLimiter, CaseQueryLimit, Callable[[], datetime]]
 
 
 def _status_routes(app: FastAPI, tx: Transaction, limits: Limiters) -> None:
     """``GET /v1/public/status`` (JSON) and ``GET /status`` (the page), rate-limited per
     client address and per case number."""
-    per_client, per_case = limits
+    per_client, per_case, clock = limits
 
     def client_allowed(request: Request) -> str:
         key = f"status from {_client(request)}"
@@ -274,10 +275,9 @@ def _status_routes(app: FastAPI, tx: Transaction, limits: Limiters) -> None:
         """The four stages and the pickup office of a case (masked data only)."""
         key, number = client_allowed(request), _dashed(case_number)
         if (asked := per_case.ask(number, _client(request))).wait:
-            paused = {"code": "rate.too_many", "message_zh": CASE_PAUSED[0]}
-            raise HTTPException(
-                429, {**paused, "message_en": CASE_PAUSED[1]}, {"Retry-After": str(asked.wait)}
-            )
+            zh, en = paused_words(asked, clock())
+            paused = {"code": "rate.too_many", "message_zh": zh, "message_en": en}
+            raise HTTPException(429, paused, {"Retry-After": str(asked.wait)})
         with tx() as s:
             data = channel_status.status_of(s, number, id_last4)
         per_case.settle(number, _client(request), asked, data is not None)
@@ -333,7 +333,7 @@ def _status_answer(
     request: Request, tx: Transaction, limits: Limiters, case_number: str, id_last4: str
 ) -> HTMLResponse:
     """The page for what the citizen typed: the form again, with the case when found."""
-    per_client, per_case = limits
+    per_client, per_case, clock = limits
     data: dict[str, Any] | None = None
     messages: list[Words] = []
     case_number, id_last4 = _typed(case_number).strip(), _typed(id_last4).strip()
@@ -346,7 +346,7 @@ def _status_answer(
         messages = typed_problem(case_number, id_last4, CASE_NUMBER, LAST4)
         asked = per_case.ask(_dashed(case_number), _client(request)) if not messages else None
         if asked is not None and asked.wait:
-            page = render_page(case_number[:30], None, [CASE_PAUSED])
+            page = render_page(case_number[:30], None, [paused_words(asked, clock())])
             return _page(page, 429, {"Retry-After": str(asked.wait)})
         if asked is not None:
             with tx() as s:

@@ -47,7 +47,7 @@ def test_guessing_an_id_s_last_four_from_many_addresses_stops_at_ten(
     with _from(sqlite_county, 3) as http:
         page = http.post("/status", data={"case_number": number, "id_last4": "6789"})
     assert page.status_code == 429 and "王" not in page.text and "Transcript" not in page.text
-    assert "此案號今日錯誤查詢次數過多" in page.text and "until tomorrow" in page.text
+    assert "此案號今日錯誤查詢次數過多" in page.text and "Taiwan time" in page.text
 
     # a number no case has pauses alike: the pause tells nothing of whether a case has it
     nobody = str(CaseNumber("H02", "00", 115, 999_999))
@@ -91,3 +91,33 @@ def test_a_guesser_cannot_lock_the_citizen_out_of_her_own_case(
     late = _ask(sqlite_county, 42, number, "6789")
     assert late.status_code == 429 and "此案號今日錯誤查詢次數過多" in late.json()["message_zh"]
     assert int(late.headers["retry-after"]) > 23 * 3600
+
+
+def test_a_citizen_who_mistyped_once_is_told_why_the_pause_holds_her(
+    sqlite_county: CountyServer,
+) -> None:
+    """She mistyped her four once, then guessers paused her number: she was told
+    此案號今日錯誤查詢次數過多…請明日再試, read it as her one typo locking her out, and saw
+    nothing of why another phone was answered. It says the failures are not hers alone, that
+    her network's failed query today is why, and the hour to try again."""
+    web = {"Authorization": f"Bearer {channel_token(sqlite_county, 'web-portal', 'web')}"}
+    with _from(sqlite_county, 1) as http:
+        r = http.post("/v1/channel/applications", json=APPLICATION, headers=web)
+        assert r.status_code == 201, r.text
+    number = str(r.json()["case_number"])
+    assert _ask(sqlite_county, 40, number, "6788").status_code == 404  # her typo
+    guesses = [_ask(sqlite_county, 2, number, f"{i:04d}").status_code for i in range(9)]
+    assert guesses == [404] * 9
+
+    mine = _ask(sqlite_county, 40, number, "6789")
+    assert mine.status_code == 429, mine.text
+    said = mine.json()
+    assert "未必是您" in said["message_zh"] and "今日曾有查詢未果" in said["message_zh"]
+    assert "後再試" in said["message_zh"] and "明日" not in said["message_zh"]
+    assert "not necessarily yours" in said["message_en"] and "Taiwan time" in said["message_en"]
+    assert said["code"] == "rate.too_many" and "service" not in said  # the contract, no case
+    with _from(sqlite_county, 40) as http:
+        page = http.post("/status", data={"case_number": number, "id_last4": "6789"})
+    assert page.status_code == 429 and "未必是您" in page.text and "王" not in page.text
+    # another phone, which failed nothing, is answered
+    assert _ask(sqlite_county, 41, number, "6789").status_code == 200
