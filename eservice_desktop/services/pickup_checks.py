@@ -78,10 +78,7 @@ def _refuse(
 
 def check_code(app: App, session: Session, payload: str) -> Checked:
     """Every refusal a code can earn, in the order a clerk needs them. Raises PickupRefused."""
-    try:
-        token, claims, via = _read_code(app, session, payload)
-    except pt.PickupRefused as e:
-        raise _collected_there(app, session, e) from None
+    token, claims, via = _read_code(app, session, payload)
     state = repo.load_state(session, claims.case_id)
     if state is None:
         raise _refuse(
@@ -108,36 +105,52 @@ def _read_code(app: App, session: Session, payload: str) -> tuple[str, pt.Pickup
     if short is not None:
         payload = token_for_short_code(app, session, short[0], short[1])
         via = "short"
-    claims = verify_token(
-        payload,
-        county_keys(session),
-        pickup_crypto.verify_ed25519,
-        now=app.now(),
-        office=app.settings.office_code,
-        office_name=lambda code: office_name(app, code),
-        office_name_en=lambda code: office_named_en(app, code),
-        accept_demo=app.settings.demo,
-        format_date=roc_date,
-    )
+    try:
+        claims = verify_token(
+            payload,
+            county_keys(session),
+            pickup_crypto.verify_ed25519,
+            now=app.now(),
+            office=app.settings.office_code,
+            office_name=lambda code: office_name(app, code),
+            office_name_en=lambda code: office_named_en(app, code),
+            accept_demo=app.settings.demo,
+            format_date=roc_date,
+        )
+    except pt.PickupRefused as e:
+        raise _what_became(app, session, e, payload, via) from None
     return payload, claims, via
 
 
-def _collected_there(app: App, session: Session, refused: pt.PickupRefused) -> pt.PickupRefused:
-    """A code for another office whose case this desk knows to be collected: said collected
-    (when, where, which desk), not "go to that office", where the citizen went for documents
-    already handed over. The reason stays ``wrong_office`` (the contract), the details gain
-    the handover's."""
-    number = refused.details.get("case_number", "")
-    if refused.reason != pt.WRONG_OFFICE or not number:
+#: Refusals of a genuine code said before its case is read (``verify_token``).
+_BEFORE_CASE = (pt.WRONG_OFFICE, pt.EXPIRED)
+
+
+def _what_became(
+    app: App, session: Session, refused: pt.PickupRefused, token: str, via: str
+) -> pt.PickupRefused:
+    """A code for another office, or past its date, whose case this desk knows became
+    something else: collected (when, where, which desk), withdrawn or rejected, or ready
+    with a newer code. Said so, the reason as before (the contract), the details adding the
+    case's: the desk sent the citizen to the other office for documents handed over there,
+    or to a clerk for a new notice of a case collected, ended, or already sent a newer one."""
+    if refused.reason not in _BEFORE_CASE:
         return refused
-    case_id = repo.case_id_by_number(session, number)
-    state = repo.load_state(session, case_id) if case_id else None
-    if state is None or state.lifecycle != PICKED_UP:
+    claims = pt.parse_claims(pt.token_bytes(token))  # signed: these come after the signature
+    state = repo.load_state(session, claims.case_id)
+    if state is None or state.case_number != claims.case_number:
         return refused
-    said = already_refusal(app, state)
-    details = {**said.details, "office": refused.details.get("office", "")}
-    details["picked_up_office"] = state.picked_up_office
-    return _refuse(pt.WRONG_OFFICE, said.message_zh, said.message_en, details)
+    extra: dict[str, str] = {}
+    if state.lifecycle == PICKED_UP:
+        said, extra["picked_up_office"] = already_refusal(app, state), state.picked_up_office
+    elif state.lifecycle in (CANCELLED, REJECTED):
+        said = ended_refusal(state)
+    elif state.lifecycle == READY and not _is_current(session, state, token):
+        said = _replaced(state, claims, via)
+    else:
+        return refused
+    details = {**said.details, **refused.details, **extra}
+    return _refuse(refused.reason, said.message_zh, said.message_en, details)
 
 
 def _check_case(app: App, state: CaseState, claims: pt.PickupClaims, via: str) -> None:
@@ -201,13 +214,16 @@ def _check_current(session: Session, state: CaseState, token: str, via: str) -> 
     it replaces, so a code replaced twice (forwarded to a relative, then a new phone) was taken
     again when the third drew the first one's number. A case made ready without a code (by an
     office) has only its pickup number to go by."""
+    if not _is_current(session, state, token):
+        raise _replaced(state, pt.parse_claims(pt.token_bytes(token)), via)
+
+
+def _is_current(session: Session, state: CaseState, token: str) -> bool:
     current = ready_token(session, state.case_id)
     try:
-        same = current is None or pt.token_bytes(current) == pt.token_bytes(token)
+        return current is None or pt.token_bytes(current) == pt.token_bytes(token)
     except pt.PickupRefused:  # a stored code no desk can read: no code to be replaced by
-        same = True
-    if not same:
-        raise _replaced(state, pt.parse_claims(pt.token_bytes(token)), via)
+        return True
 
 
 def ended_refusal(state: CaseState) -> pt.PickupRefused:
