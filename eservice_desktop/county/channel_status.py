@@ -77,6 +77,9 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         "pickup_office_name_en": office_name_en,
         "ready_for_pickup": st.lifecycle == "ready_for_pickup",
         "picked_up": st.lifecycle == "picked_up",
+        # when: a citizen whose MMS had gone to someone else read 已領件 and could not tell
+        # whether it was her own collection (never who: the collector is personal data)
+        "picked_up_at": _picked_up_at(st),
         "mailed": st.pickup_method == "mail" and st.lifecycle == CLOSED,
         "balance": _still_due(st),
         # what the office wrote to the citizen: the seed's citizen whose case was rejected saw
@@ -85,6 +88,11 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         "rejection_reason": st.rejection_reason if st.lifecycle == REJECTED else "",
         "supplement_reason": st.supplement_reason if _awaiting_supplement(st) else "",
     }
+
+
+def _picked_up_at(st: CaseState) -> str | None:
+    at = st.picked_up_at if st.lifecycle == "picked_up" else None
+    return at.isoformat() if at else None
 
 
 def _still_due(st: CaseState) -> int:

@@ -9,10 +9,13 @@ import hashlib
 import html
 import re
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import format_roc
 
 _STATE_TEXT = {
     "done": ("已完成", "done"),
@@ -210,6 +213,13 @@ def _pickup_line(data: dict[str, Any]) -> str:
     where = _bi(data["pickup_office_name"], data["pickup_office_name_en"])
     ready = f"，{_bi('可領件', 'ready for pickup')}" if data["ready_for_pickup"] else ""
     done = f"，{_bi('已領件', 'picked up')}" if data["picked_up"] else ""
+    if data["picked_up"] and data.get("picked_up_at"):  # when: was it she who collected?
+        at = datetime.fromisoformat(data["picked_up_at"]).astimezone(TAIPEI)
+        zh, en = (
+            f"已於 {format_roc(at.date())} {at:%H:%M} 領件",
+            f"picked up on {at:%Y-%m-%d %H:%M}",
+        )
+        done = f"，{_bi(zh, en)}"
     return (
         f"<p id='pickup_line'>{_bi('領件地點', 'Pickup office')}: <b id='pickup'>{where}</b>"
         f"{ready}{done}</p>"

@@ -19,7 +19,9 @@ from eservice_desktop.county import channels
 from eservice_desktop.county.store import CountyCaseRow, CountyEventRow, make_engine
 from eservice_desktop.domain.case_number import CaseNumber
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.services import cases
+from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.services import cases, pickup
 from eservice_desktop.services.core import App
 
 
@@ -108,6 +110,20 @@ def test_web_case_reaches_office_is_accepted_paid_at_kiosk_and_shown_to_citizen(
         assert "0912345678" not in r.text
         wrong = http.get("/v1/public/status", params={"case_number": number, "id_last4": "0000"})
         assert wrong.status_code == 404
+        assert body["picked_up_at"] is None
+
+        # collected: when (a citizen whose MMS went to someone else could not tell), not who
+        sync_now(h02)
+        assert pickup.handover(h02, pickup.stored_token(h02, number) or "").handed_over
+        sync_now(h02)
+        at = cases.load_case(h02, number).picked_up_at
+        assert at is not None
+        r = http.get("/v1/public/status", params={"case_number": number, "id_last4": "6789"})
+        assert r.json()["picked_up"] and r.json()["picked_up_at"] == at.isoformat()
+        page = http.post("/status", data={"case_number": number, "id_last4": "6789"}).text
+        local = at.astimezone(TAIPEI)
+        assert f"已於 {format_roc(local.date())} {local:%H:%M} 領件" in page
+        assert f"picked up on {local:%Y-%m-%d %H:%M}" in page and "王" not in page
 
 
 def test_channel_api_refuses_bad_input_and_stores_nothing(sqlite_county: CountyServer) -> None:
