@@ -16,6 +16,7 @@ import logging
 import re
 import unicodedata
 from collections.abc import Mapping
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -274,14 +275,36 @@ def _none(
             " latest SMS.",
             {"pickup_numbers": numbers.replace("、", ",")},
         )
+    zh, en = _collected_lately(app, others)
     return pt.PickupRefused(
         NO_READY_CASE,
         f"本所查無證號 {masked} 待領件的案件：請核對證號；案件可能尚未同步到本所、尚未通知領件，"
-        "或已領取。",
+        f"或已領取。{zh}",
         f"No case is ready for pickup here for ID {masked}: check the number; the case may not"
-        " be synced here yet, not be ready yet, or be collected already.",
+        f" be synced here yet, not be ready yet, or be collected already.{en}",
         {},
     )
+
+
+#: How far back a collection is named when nothing is ready for the ID: a pickup notice's code
+#: is good 30 days, so a citizen coming with one comes within them.
+COLLECTED_LATELY = timedelta(days=31)
+
+
+def _collected_lately(app: App, others: list[CaseState]) -> tuple[str, str]:
+    """The ID's latest case collected in ``COLLECTED_LATELY``, said as already_picked_up says
+    it (when, where, which desk): a citizen whose documents a proxy had collected (her MMS
+    forwarded) was told only that nothing was ready, "or collected already", and the clerk
+    searched the queue for the case the desk had read. The holder of the ID card is its
+    applicant (the clerk compares the photo)."""
+    since = app.now() - COLLECTED_LATELY
+    done = [
+        o for o in others if o.lifecycle == PICKED_UP and o.picked_up_at and o.picked_up_at >= since
+    ]
+    if not done:
+        return "", ""
+    said = already_refusal(app, max(done, key=lambda o: o.picked_up_at or since))
+    return f"最近一件：{said.message_zh}", f" The latest: {said.message_en}"
 
 
 __all__ = ["FEES_DUE", "ID_CARD", "NO_READY_CASE", "SEVERAL_READY", "id_card_pickup"]

@@ -5,7 +5,9 @@ is ready at, and handed over through the token path's handover and refusals, onc
 from __future__ import annotations
 
 import sys
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -272,3 +274,19 @@ def test_a_handover_names_the_applicant_s_other_cases_ready_here(app: App) -> No
     assert "another case ready here (pickup number 0427): hand it over too" in by_code.message_en
     last = id_card_pickup(app, ID, hand_over=True)
     assert last.handed_over and last.message_zh == f"已完成交付：案件 {last.case_number}。"
+
+
+def test_nothing_ready_for_the_id_names_its_case_collected_lately(app: App, clock: Any) -> None:
+    """A proxy collected the citizen's documents (her MMS forwarded): at the desk with her ID
+    card and no SMS she was told only that nothing was ready, "or collected already", and the
+    clerk searched for the case. The latest collection of the ID in the last 31 days is named,
+    as already_picked_up names it (when, where, which desk); an older one is not."""
+    number = sms_ready(app)
+    assert id_card_pickup(app, ID, hand_over=True).handed_over
+    r = id_card_pickup(app, ID)
+    assert r.reason == "no_ready_case" and "或已領取" in r.message_zh
+    assert f"最近一件：案件 {number} 的文件已於 民國115年3月10日 10:00" in r.message_zh
+    assert "第 01 號櫃檯領取" in r.message_zh and ID not in r.message_zh
+    assert f"The latest: Case {number} was already collected on 2026-03-10 10:00" in r.message_en
+    clock.set(app.now() + timedelta(days=32))
+    assert "最近一件" not in id_card_pickup(app, ID).message_zh
