@@ -32,6 +32,7 @@ __all__ = [
     "Pause",
     "closed_on_time",
     "deadline_day",
+    "deadline_day_of_period",
     "deadline_status",
     "due_date",
     "is_provisional",
@@ -246,6 +247,19 @@ def deadline_day(now: datetime, hours: OfficeHours) -> date:
     due tomorrow has one working day left, not two: today's is spent."""
     today = hours.local_date(now)
     return today + timedelta(days=1) if now > hours.closing_at(today) else today
+
+
+def deadline_day_of_period(period_end: date, now: datetime, hours: OfficeHours) -> date:
+    """The office day a report's overdue list judges from: the period's last day, or, for a
+    period that runs to today or past it, :func:`deadline_day` now, as the queue judges.
+
+    Once today's counters have closed, a case due today and still open is overdue in the
+    report as it is in the queue (it can no longer be closed on time, :func:`closed_on_time`);
+    the report judged from today and called it on time until midnight. A period that ended
+    before today keeps its last day (the report is of that period)."""
+    if period_end >= hours.local_date(now):
+        return deadline_day(now, hours)
+    return period_end
 
 
 def closed_on_time(due: date, closed_at: datetime, hours: OfficeHours) -> bool:

@@ -25,6 +25,7 @@ from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import supervisor as sv
+from eservice_desktop.domain.deadline import deadline_day_of_period
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
@@ -133,10 +134,11 @@ def today(app: App) -> date:
 
 def on_time(app: App, period_from: date, period_to: date) -> Report:
     """Appendix 11: on time per department and per service, and the overdue open cases as of
-    the period's end (or today, if the period runs on past it)."""
+    the period's end (or now, if the period runs on past it), judged as the queue judges
+    (``domain.deadline.deadline_day_of_period``)."""
     require(app, Action.REPORTS)
     p = _params(app, period_from, period_to)
-    as_of = min(period_to, today(app))
+    as_of = deadline_day_of_period(period_to, app.now(), app.hours)
     with app.sessions() as s:
         counts = [
             sv.OnTimeCount(code, month, int(n), int(fin or 0), int(ok or 0), int(op or 0))

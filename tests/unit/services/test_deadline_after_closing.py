@@ -74,3 +74,23 @@ def test_after_closing_a_case_due_tomorrow_has_one_day_left(app: App, clock: obj
     assert view.due == "2026-03-11"
     assert (view.deadline_status, view.working_days_left) == ("due_soon", 1)
     assert [i.days_left for i in queue_chunk(app, "due_soon", "zh_TW").items] == [1]
+
+
+def test_the_on_time_report_agrees_with_the_queue_at_the_closing(app: App, clock: object) -> None:
+    """The on-time report's overdue list judges as the queue does (one rule,
+    ``domain.deadline.deadline_day_of_period``): the queue had the case overdue from 17:00 while
+    the report, for a period running to today, listed it on time until midnight."""
+    from eservice_desktop.domain import supervisor as sv
+    from eservice_desktop.services import supervisor_reports
+
+    number = _due_today(app, clock)
+    month = (date(2026, 3, 1), date(2026, 3, 31))
+    for hour, minute, overdue in ((16, 59, False), (17, 1, True)):
+        _at(clock, hour, minute)
+        report = supervisor_reports.on_time(app, *month)
+        listed = [str(row[0]) for row in report.table(sv.T_OVERDUE).rows]
+        assert _lists(app, number)[1] is overdue
+        assert (report.totals["overdue"], number in listed) == (int(overdue), overdue)
+    # and its working days overdue are the case detail's, judged from the same day
+    (row,) = report.table(sv.T_OVERDUE).rows
+    assert row[4] == -cases.show_case(app, number).working_days_left
