@@ -27,6 +27,8 @@ _SHOWN = (
     "receipt_number",
     "amount",
     "method",
+    "from_method",
+    "to_method",
     "action",
     "approved_by",
     "reason",

@@ -1,7 +1,9 @@
-"""``receipt pdf|void|verify|pending``: receipts as PDF files, voids, verification codes.
+"""``receipt pdf|void|correct-method|verify|pending``: receipts as PDF files, voids, a
+payment's method corrected, verification codes.
 
-A void, and a receipt's second reprint or later, need a supervisor's approval: ``--approver
-ACCOUNT --approver-password-stdin`` (exit 2 ``auth.approval_required`` without it)."""
+A void, a method corrected, and a receipt's second reprint or later, need a supervisor's
+approval: ``--approver ACCOUNT --approver-password-stdin`` (exit 2 ``auth.approval_required``
+without it)."""
 
 from __future__ import annotations
 
@@ -52,6 +54,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     add_approval(v)
     add_json(v)
     v.set_defaults(func=cmd_void)
+
+    m = rs.add_parser(
+        "correct-method",
+        help="更正收費方式（現金誤登為刷卡，或刷卡誤登為現金；須主管核准）",
+        parents=[common],
+    )
+    m.add_argument("receipt_number", help="收據號碼")
+    m.add_argument("--to", required=True, help="實際收費方式：cash（現金）或 card（刷卡）")
+    m.add_argument("--reference", default="", help="刷卡機交易序號（更正為刷卡時必填）")
+    m.add_argument("--reason", required=True, help="更正理由")
+    add_approval(m)
+    add_json(m)
+    m.set_defaults(func=cmd_correct_method)
 
     c = rs.add_parser("verify", help="查驗收據驗證碼", parents=[common])
     c.add_argument("receipt_number", help="收據號碼，或掃描收據 QR 碼所得的文字")
@@ -123,6 +138,36 @@ def _check_reprint(app: Any, number: str, reason: str, approval: Any) -> None:
         payments.check_reason(reason, payments.REPRINT_REASON)
     if payments.needs_reprint_approval(app, number):
         approvals.grant(app, approval, APPROVE_REPRINT, reason=reason, target=number)
+
+
+def cmd_correct_method(args: argparse.Namespace) -> int:
+    from eservice_desktop.services.payment_method import correct_method
+
+    approval = approval_from(args)
+    app = open_from(args)
+    try:
+        result = correct_method(
+            app,
+            args.receipt_number,
+            args.to.strip().lower(),
+            args.reason,
+            reference=args.reference,
+            approval=approval,
+        )
+    finally:
+        app.close()
+    to = say(args, *{"cash": ("現金", "cash"), "card": ("刷卡", "card")}[result.method])
+    emit(
+        args,
+        result.to_json(),
+        f"{result.receipt_number}: "
+        + say(
+            args,
+            f"收費方式已更正為{to}（收據不改寫；計入開立日之日結）",
+            f"method corrected to {to} (the receipt is unchanged; counted on its day's closing)",
+        ),
+    )
+    return 0
 
 
 def cmd_void(args: argparse.Namespace) -> int:

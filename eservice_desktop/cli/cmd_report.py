@@ -126,11 +126,11 @@ def cmd_closing(args: argparse.Namespace) -> int:
         print(
             say(
                 args,
-                f"警告（closing.changed）：本日日結表前次於 {shown} 產出，其後有收費、作廢或退費；"
-                "請以這次的日結表替換前次繳交者",
+                f"警告（closing.changed）：本日日結表前次於 {shown} 產出，其後有收費、作廢、退費或"
+                "更正收費方式；請以這次的日結表替換前次繳交者",
                 f"warning (closing.changed): the day's closing was taken before at {shown} and "
-                "money moved since (payments, voids or refunds); replace the one handed in with "
-                "this one",
+                "money moved since (payments, voids, refunds or corrected methods); replace the "
+                "one handed in with this one",
             ),
             file=sys.stderr,
         )

@@ -24,9 +24,11 @@ from eservice_desktop.domain.case_state import (
     Payment,
     case_not_found,
 )
+from eservice_desktop.domain.method_correction_rule import fold_method_corrected
 from eservice_desktop.domain.online_receipt_rule import fold_online_receipt
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.phone_rule import fold_phone_changed
+from eservice_desktop.domain.refused_events import UNDONE_WHEN_REFUSED, refused_ids
 
 _T = TypeVar("_T")
 _D = TypeVar("_D", CaseState, Payment)
@@ -335,6 +337,7 @@ _FOLDS: dict[str, Fold] = {
     ev.PAYMENT_REFUNDED: _fold_payment_refunded,
     ev.PAYMENT_VOIDED: _fold_payment_voided,
     ev.RECEIPT_VOIDED: _fold_receipt_voided,
+    ev.PAYMENT_METHOD_CORRECTED: fold_method_corrected,
     ev.CLOSED: _fold_closed,
     ev.REJECTED: _fold_rejected,
     ev.CANCELLED: _fold_cancelled,
@@ -366,25 +369,6 @@ def _track_payment_wait(s: CaseState, at: datetime) -> None:
     elif not waiting and s.payment_wait_since is not None:
         pauses = _close_pause(s, s.payment_wait_since, at)
         s.__dict__.update(pauses=pauses, payment_wait_since=None)
-
-
-#: Events the county's refusal undoes once its note is in the stream: a void, refund or fee
-#: assessment counts on no drawer and in no balance here (another counter was first), nor does
-#: a close made offline close the case (another office asked for a supplement first), nor a
-#: correction of the applicant rename a case ended elsewhere first.
-UNDONE_WHEN_REFUSED: frozenset[str] = frozenset(
-    {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.FEE_ASSESSED, ev.CLOSED}
-    | {ev.APPLICANT_CORRECTED}  # the case ended elsewhere first: the name it had holds
-)
-
-
-def refused_ids(events: Iterable[ev.Event]) -> set[str]:
-    """The events the stream's conflict notes say the county refused, of the undone kinds."""
-    return {
-        str(e.payload.get("event_id", ""))
-        for e in events
-        if e.type == ev.CONFLICT_RECORDED and e.payload.get("event_type") in UNDONE_WHEN_REFUSED
-    }
 
 
 def project(events: Iterable[ev.Event]) -> CaseState:

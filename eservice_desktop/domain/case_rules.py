@@ -33,6 +33,10 @@ from eservice_desktop.domain.correction_rules import (
     check_receipt,
 )
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.method_correction_rule import (
+    check_method_corrected,
+    require_approval,
+)
 from eservice_desktop.domain.online_receipt_rule import (
     ALREADY_ISSUED,
     ISSUED_TWICE,
@@ -101,6 +105,8 @@ def check(state: CaseState | None, event: ev.Event, typed: pl.EventPayload | Non
     rule = _CHECKS.get(t)
     if rule is not None:
         rule(state, payload_of(event) if typed is None else typed, t)
+    if t == ev.PAYMENT_METHOD_CORRECTED:  # approved as this very event, as a balance's is
+        require_approval(state, event.event_id)
 
 
 def _require_reason(p: pl.EventPayload, zh: str, en: str) -> None:
@@ -340,6 +346,7 @@ _CHECKS: dict[str, Rule] = {
     ev.PHONE_CHANGED: check_phone_changed,
     ev.CODE_REISSUE_REQUESTED: check_code_reissue,
     ev.APPLICANT_CORRECTED: check_applicant_corrected,
+    ev.PAYMENT_METHOD_CORRECTED: check_method_corrected,
 }
 
 

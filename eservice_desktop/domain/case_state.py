@@ -31,6 +31,7 @@ APPROVE_REPRINT = "reprint"
 APPROVE_CLOSE_WITH_BALANCE = "close_with_balance"
 APPROVE_HANDOVER_WITH_BALANCE = "handover_with_balance"
 APPROVE_STALE_SYNC_INTAKE = "stale_sync_intake"
+APPROVE_METHOD_CORRECTION = "method_correction"
 
 #: Action -> (zh-TW, English) as a clerk and an auditor read it.
 APPROVAL_ACTIONS: dict[str, tuple[str, str]] = {
@@ -45,6 +46,7 @@ APPROVAL_ACTIONS: dict[str, tuple[str, str]] = {
     APPROVE_CLOSE_WITH_BALANCE: ("未繳清規費結案", "close with fees still due"),
     APPROVE_HANDOVER_WITH_BALANCE: ("未繳清規費交付文件", "hand over with fees still due"),
     APPROVE_STALE_SYNC_INTAKE: ("久未同步仍予收件", "intake while sync is overdue"),
+    APPROVE_METHOD_CORRECTION: ("更正收費方式", "correct a payment's method"),
 }
 
 

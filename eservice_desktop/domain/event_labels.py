@@ -23,6 +23,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.RECEIPT_ISSUED: ("開立收據", "Receipt issued"),
     ev.RECEIPT_REPRINTED: ("補印收據", "Receipt reprinted"),
     ev.RECEIPT_VOIDED: ("作廢收據", "Receipt voided"),
+    ev.PAYMENT_METHOD_CORRECTED: ("更正收費方式", "Payment method corrected"),
     ev.ONLINE_RECEIPT_ISSUED: ("開立線上繳費收據", "Online payment receipt issued"),
     ev.PAYMENT_SETTLED: ("公庫入庫對帳", "Settled with the treasury"),
     ev.CLOSED: ("結案", "Closed"),

@@ -33,6 +33,12 @@ RECEIPT_VOIDED: Final = "case.receipt_voided"
 #: A counter gave an online payment (recorded by the county without a receipt of this office)
 #: its receipt number on request: the payment's values, the counter's number and code.
 ONLINE_RECEIPT_ISSUED: Final = "case.online_receipt_issued"
+#: A supervisor-approved correction of the way a counter payment was keyed (cash keyed as
+#: card, or card as cash), found after the fact: ``payment_id``, ``receipt_number``,
+#: ``from_method``, ``to_method``, ``amount``, the card's ``reference`` and a ``reason``. The
+#: receipt and its payment event stay as they were; the closing of the receipt's day counts
+#: the money under the method corrected to (docs/payments.md, "Correcting a payment's method").
+PAYMENT_METHOD_CORRECTED: Final = "case.payment_method_corrected"
 CLOSED: Final = "case.closed"
 REJECTED: Final = "case.rejected"
 CANCELLED: Final = "case.cancelled"
@@ -94,6 +100,7 @@ ALL_TYPES: Final = frozenset(
         RECEIPT_REPRINTED,
         RECEIPT_VOIDED,
         ONLINE_RECEIPT_ISSUED,
+        PAYMENT_METHOD_CORRECTED,
         CLOSED,
         REJECTED,
         CANCELLED,
@@ -122,6 +129,7 @@ MONEY_TYPES: Final = frozenset(
         RECEIPT_REPRINTED,
         RECEIPT_VOIDED,
         ONLINE_RECEIPT_ISSUED,
+        PAYMENT_METHOD_CORRECTED,
     }
 )
 

@@ -7,6 +7,7 @@ from datetime import date
 
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing.closing_behind import CounterBehind, behind_note
+from eservice_desktop.printing.closing_corrections import ClosingCorrection, corrections_section
 from eservice_desktop.printing.closing_exceptions import ClosingException, exceptions_section
 from eservice_desktop.printing.closing_refunds import METHOD_ZH, ClosingRefund, refunds_section
 from eservice_desktop.printing.closing_refused import ClosingRefused, refused_section
@@ -88,6 +89,7 @@ class ClosingReport:
     #: Receipts reprinted here that day (any day's receipts): no money, for the supervisor.
     reprints: list[ClosingReprint] = field(default_factory=list)
     refused: list[ClosingRefused] = field(default_factory=list)  # refused by the county: undone
+    corrections: list[ClosingCorrection] = field(default_factory=list)  # closing_corrections.py
     #: Fees a supervisor let go uncollected here that day: no receipt, no money.
     exceptions: list[ClosingException] = field(default_factory=list)
     earlier: EarlierClosing | None = None  # the day's closing taken before, and what came after
@@ -188,6 +190,7 @@ class ClosingReport:
             "reprints": [x.to_json() for x in self.reprints],
             "refused": [x.to_json() for x in self.refused],
             "exceptions": [x.to_json() for x in self.exceptions],
+            "corrections": [x.to_json() for x in self.corrections],
             "earlier_closing": self.earlier.to_json() if self.earlier else None,
             "counters_behind": (
                 None if self.behind is None else [c.to_json() for c in self.behind]
@@ -382,6 +385,7 @@ def _report(r: ClosingReport) -> Report:
             *_voids_and_refunds(r),
             reprints_section(r.reprints),
             *([exceptions_section(r.exceptions)] if r.exceptions else []),
+            *([corrections_section(r.corrections)] if r.corrections else []),
             _summary(r),
         ],
         signature_line="經收人：＿＿＿＿＿＿　主管：＿＿＿＿＿＿　出納：＿＿＿＿＿＿",

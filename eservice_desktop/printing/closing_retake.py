@@ -21,10 +21,12 @@ class EarlierClosing:
     receipts: tuple[str, ...] = ()
     voids: tuple[str, ...] = ()
     refunds: tuple[str, ...] = ()
+    #: The day's receipts whose method was corrected since (a later day's correction too).
+    corrections: tuple[str, ...] = ()
 
     @property
     def changed(self) -> bool:
-        return bool(self.receipts or self.voids or self.refunds)
+        return bool(self.receipts or self.voids or self.refunds or self.corrections)
 
     def note(self) -> str:
         if not self.changed:
@@ -35,6 +37,7 @@ class EarlierClosing:
                 ("收費", self.receipts),
                 ("作廢", self.voids),
                 ("退費", self.refunds),
+                ("更正收費方式", self.corrections),
             )
             if numbers
         ]
@@ -49,4 +52,5 @@ class EarlierClosing:
             "receipts": list(self.receipts),
             "voids": list(self.voids),
             "refunds": list(self.refunds),
+            "corrections": list(self.corrections),
         }

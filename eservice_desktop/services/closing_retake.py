@@ -79,6 +79,23 @@ def earlier_closing(
         receipts=tuple(receipts),
         voids=tuple(voids),
         refunds=tuple(str(p.get("receipt_number", "")) for p in s.scalars(refunds)),
+        corrections=_corrected_since(s, report, at),
+    )
+
+
+def _corrected_since(s: Session, report: ClosingReport, at: datetime) -> tuple[str, ...]:
+    """The day's receipts whose method was corrected after ``at``, whatever day it was made:
+    it moves their money on this day's closing (``services.payment_method``)."""
+    numbers = {c.receipt_number for c in report.corrections if c.counts_here}
+    if not numbers:
+        return ()
+    payloads = s.scalars(
+        select(EventRow.payload).where(
+            EventRow.type == ev.PAYMENT_METHOD_CORRECTED, EventRow.recorded_at > at
+        )
+    )
+    return tuple(
+        sorted({n for p in payloads if (n := str(p.get("receipt_number", ""))) in numbers})
     )
 
 

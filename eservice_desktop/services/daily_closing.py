@@ -41,6 +41,7 @@ from eservice_desktop.services.calendar import today as office_today
 from eservice_desktop.services.closing_approvers import act_approvers
 from eservice_desktop.services.closing_asked import check_counter, check_day
 from eservice_desktop.services.closing_behind import counters_behind
+from eservice_desktop.services.closing_corrections import day_corrections
 from eservice_desktop.services.closing_exceptions import day_exceptions
 from eservice_desktop.services.closing_refused import day_refused
 from eservice_desktop.services.closing_reprints import day_reprints
@@ -339,6 +340,7 @@ def closing(app: App, day: date, device: str | None = "") -> ClosingReport:
         report.reprints = day_reprints(s, office, dev, day)
         report.refused = day_refused(s, office, dev, day)
         report.exceptions = day_exceptions(s, office, dev, day)
+        report.corrections = day_corrections(s, office, dev, day, rows.receipts)
         report.earlier = earlier_closing(s, report, _scope(app, device), dev)
         report.behind = counters_behind(s, day, app.settings.device_id, dev, app.now())
     return report

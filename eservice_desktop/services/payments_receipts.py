@@ -25,7 +25,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import payer_id_label, payer_id_shown
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
-from eservice_desktop.domain.rocdate import format_roc, to_roc
+from eservice_desktop.domain.rocdate import to_roc
 from eservice_desktop.domain.text_values import printable
 from eservice_desktop.printing.receipt import FeeLine, ReceiptData, render_receipt
 from eservice_desktop.services import access, cases, fees, receipt_issued_twice
@@ -34,6 +34,7 @@ from eservice_desktop.services.operators import require
 from eservice_desktop.services.pickup_views import office_name
 from eservice_desktop.services.receipt_clerk import clerk_on_receipt
 from eservice_desktop.services.receipt_codes import code_matches, format_code, qr_payload
+from eservice_desktop.services.receipt_paper_method import paper_method
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptKeyRow, ReceiptRow
 
@@ -299,22 +300,6 @@ def verify_receipt(app: App, number: str, code: str) -> bool:
         return code_matches(s, row, wanted)
 
 
-def _method_details(row: ReceiptRow) -> tuple[str, ...]:
-    if row.method == "cash":
-        tendered = row.tendered if row.tendered is not None else row.amount
-        return (f"收現 {tendered:,} 元　找零 {row.change:,} 元",)
-    if row.method == "card":
-        return (f"刷卡機交易序號 {row.reference}",)
-    out = [f"付費工具 {row.payment_tool}"] + [f"交易電子案號 {row.reference}"] * bool(row.reference)
-    if row.authorised_at:
-        # a time without a zone is UTC, as stored and as the reconciliation reads it
-        at = aware(datetime.fromisoformat(row.authorised_at)).astimezone(TAIPEI)
-        out.append(f"授權時間 {format_roc(at.date(), 'short')} {at:%H:%M:%S}")
-    if row.settlement_number:
-        out.append(f"機關核銷編號 {row.settlement_number}")
-    return tuple(out)
-
-
 def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData:
     """What to print for receipt ``number``; a non-empty ``reprint_reason`` marks it 重印 once
     it was printed before (a first print given a reason is the first print all the same)."""
@@ -328,6 +313,7 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
         reprint_count = row.print_count if reprint_reason else 0
         clerk = clerk_on_receipt(s, events, row.number, row.clerk)
     a = fees.current(state)
+    method, details = paper_method(row, state)
     service_name = app.catalogue.service_name(state.service_code)
     issued = aware(row.issued_at).astimezone(TAIPEI)
     return ReceiptData(
@@ -347,13 +333,13 @@ def receipt_data(app: App, number: str, reprint_reason: str = "") -> ReceiptData
         ),
         fees_due=state.fees_due,
         amount=row.amount,
-        method=row.method,
+        method=method,
         clerk=clerk,
         verification_code=format_code(row.verification),
         qr_payload=qr_payload(row.number, row.amount, row.issued_day, row.verification),
         reduction=a.reduction,
         exemption_reason=a.exemption_reason,
-        method_details=_method_details(row),
+        method_details=details,
         balance_after=state.balance if row.status == "valid" else 0,
         refunded=row.refunded,
         void_reason=(row.void_reason or "作廢") if row.status == "void" else "",

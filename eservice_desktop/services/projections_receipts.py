@@ -143,6 +143,11 @@ class ReceiptBook:
                 row.void_reason = str(p.get("reason", ""))
         elif event.type in (ev.RECEIPT_ISSUED, ev.RECEIPT_REPRINTED):
             row.print_count += 1
+        elif event.type == ev.PAYMENT_METHOD_CORRECTED:  # the money's drawer line, not the paper
+            card = p.get("to_method") == "card"
+            row.method = str(p.get("to_method", row.method))
+            row.reference = str(p.get("reference") or "") if card else ""
+            row.tendered, row.change = None, 0
         elif event.type == ev.PAYMENT_SETTLED:
             row.deposit_date = str(p.get("deposit_date", row.deposit_date))
             row.settlement_number = str(p.get("settlement_number", row.settlement_number))

@@ -17,9 +17,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
-from eservice_desktop.domain.case_fold import UNDONE_WHEN_REFUSED, project, refused_ids
+from eservice_desktop.domain.case_fold import project
 from eservice_desktop.domain.case_state import CaseState
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.refused_events import UNDONE_WHEN_REFUSED, refused_ids
 from eservice_desktop.services.projections import ReceiptBook
 from eservice_desktop.storage import repo
 from eservice_desktop.storage.models_payments import ReceiptRow
@@ -39,8 +40,15 @@ def state_without_refused(session: Session, note: Event) -> CaseState:
     stream = [*repo.events_for(session, note.case_id), note]
     refused = refused_ids(stream)
     rows = list(session.scalars(select(ReceiptRow).where(ReceiptRow.case_id == note.case_id)))
+    paid = {
+        str(e.payload.get("payment_id")): e.payload for e in stream if e.type == ev.PAYMENT_RECORDED
+    }
     for r in rows:
         r.status, r.voided_at, r.void_reason, r.refunded = "valid", None, "", 0
+        if (p := paid.get(r.payment_id)) is not None and r.method in ("cash", "card"):
+            # the method as taken; the corrections the county kept are replayed below
+            r.method, r.reference = str(p.get("method", r.method)), str(p.get("reference") or "")
+            r.tendered, r.change = p.get("tendered"), int(p.get("change") or 0)
     book = ReceiptBook(None, [])
     book.by_number = {r.number: r for r in rows}
     book.by_payment = {r.payment_id: r for r in rows}

@@ -17,9 +17,9 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.case import CaseState, project
-from eservice_desktop.domain.case_fold import UNDONE_WHEN_REFUSED
 from eservice_desktop.domain.events import ENVELOPE, Event
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.refused_events import UNDONE_WHEN_REFUSED
 from eservice_desktop.storage import case_stats, search
 from eservice_desktop.storage.batch_sql import among
 from eservice_desktop.storage.bulk_rows import driver_value, insert_rows, insert_tuples

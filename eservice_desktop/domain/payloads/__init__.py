@@ -40,6 +40,7 @@ from eservice_desktop.domain.payloads.case import (
 from eservice_desktop.domain.payloads.money import (
     FeeAssessed,
     OnlineReceiptIssued,
+    PaymentMethodCorrected,
     PaymentRecorded,
     PaymentRefunded,
     PaymentSettled,
@@ -70,6 +71,7 @@ __all__ = [
     "LookupDone",
     "NoticeResendRequested",
     "OnlineReceiptIssued",
+    "PaymentMethodCorrected",
     "PaymentRecorded",
     "PaymentRefunded",
     "PaymentSettled",
@@ -109,6 +111,7 @@ PAYLOADS: Mapping[str, type[EventPayload]] = {
         ReceiptReprinted,
         ReceiptVoided,
         OnlineReceiptIssued,
+        PaymentMethodCorrected,
         Closed,
         Rejected,
         Cancelled,

@@ -97,6 +97,19 @@ def _receipt_number() -> Any:
 
 
 @dataclass(frozen=True, kw_only=True)
+class PaymentMethodCorrected(EventPayload):
+    """Cash keyed as card, or card as cash, corrected (``domain.method_correction_rule``)."""
+
+    TYPE = ev.PAYMENT_METHOD_CORRECTED
+    payment_id: str = _payment_id()
+    receipt_number: str = _receipt_number()
+    from_method: str = req(text_rule("from_method", 12, 1))
+    to_method: str = req(text_rule("to_method", 12, 1))
+    amount: int = req(lambda x: v.check_amount(x, positive=True))
+    reference: str | None = opt(text_rule("reference", v.REFERENCE_MAX))
+
+
+@dataclass(frozen=True, kw_only=True)
 class OnlineReceiptIssued(EventPayload):
     """A counter's receipt for an online payment the county recorded without one: the counter's
     number, code and key, and the payment's own values (as its ``case.payment_recorded`` has

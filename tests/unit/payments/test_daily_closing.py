@@ -257,7 +257,7 @@ def test_a_closing_taken_again_says_what_changed_since_the_one_before(
     again = daily_closing.closing(app, DAY)
     earlier = again.to_json()["earlier_closing"]
     assert earlier == {"at": "2026-03-10T03:00:00+00:00", "receipts": [c], "voids": [b],
-                       "refunds": [a]}  # fmt: skip
+                       "refunds": [a], "corrections": []}  # fmt: skip
     assert again.earlier is not None and again.earlier.note() == (
         f"本日日結表前次於 115/03/10 11:00 產出，其後收費 {c}；作廢 {b}；退費 {a}："
         "前次日結表已不符，請以本表替換。"

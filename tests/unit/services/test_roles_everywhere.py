@@ -45,6 +45,7 @@ from eservice_desktop.services import (
     online_by_hand,
     online_receipt,
     operators,
+    payment_method,
     payments,
     pickup,
     pickup_id_card,
@@ -220,6 +221,15 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     payments.void_receipt: (Action.VOID, lambda a, t: payments.void_receipt(a, RECEIPT, "錯開")),
     payments.refundable: (Action.REFUND, lambda a, t: payments.refundable(a, RECEIPT)),
     payments.voidable: (Action.VOID, lambda a, t: payments.voidable(a, RECEIPT)),
+    # correcting cash keyed as card: who may void the receipt may ask it (a supervisor approves)
+    payment_method.correct_method: (
+        Action.VOID,
+        lambda a, t: payment_method.correct_method(a, RECEIPT, "cash", "誤按刷卡"),
+    ),
+    payment_method.correctable: (
+        Action.VOID,
+        lambda a, t: payment_method.correctable(a, RECEIPT, "cash"),
+    ),
     receipt_issuer.void_question: (
         Action.VOID,
         lambda a, t: receipt_issuer.void_question(a, RECEIPT),
