@@ -34,7 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import payment_scan, payment_terms, payment_typed, receipt_actions
+from eservice_desktop.gui import (
+    method_correction,
+    payment_scan,
+    payment_terms,
+    payment_typed,
+    receipt_actions,
+)
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_rounds import CaseRoundWatch
 from eservice_desktop.gui.context import GuiContext, ScreenCase
@@ -93,6 +99,7 @@ class PaymentPage(PaymentPrinting):
         self.online_receipt_btn.clicked.connect(self.issue_online_receipt)  # payment_printing
         self.void_btn.clicked.connect(self.void_selected)
         self.refund_btn.clicked.connect(self.refund_selected)
+        self.method_btn.clicked.connect(lambda: method_correction.correct(self))
         self.receipts_table.currentCellChanged.connect(lambda *_: receipt_actions.offer(self))
         self.closing_btn.clicked.connect(self.closing_dialog)
         self.case_edit.textEdited.connect(self._number_edited)
@@ -186,16 +193,9 @@ class PaymentPage(PaymentPrinting):
 
     def _set_actions(self, enabled: bool, balance: int = 0) -> None:
         taking = enabled and not (self.current is not None and self.current.ended)
-        for w in (
-            self.assess_btn,
-            self.copies_spin,
-            self.exempt_box,
-            self.reduction_spin,
-            self.reason_combo,
-            self.amount_spin,
-            self.cash_radio,
-            self.card_radio,
-        ):
+        for w in (self.assess_btn, self.copies_spin, self.exempt_box, self.reduction_spin,
+                  self.reason_combo, self.amount_spin,
+                  self.cash_radio, self.card_radio):  # fmt: skip
             w.setEnabled(taking)
         self.print_btn.setEnabled(enabled)
         receipt_actions.offer(self)  # 作廢 and 退費 as the receipt selected allows

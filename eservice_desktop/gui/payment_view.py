@@ -269,9 +269,10 @@ class PaymentView(QWidget):
         self.refund_btn = QPushButton(_t("退費(&U)"))
         self.closing_btn = QPushButton(_t("日結表(&C)…"))
         self.online_receipt_btn = QPushButton(_t("開立線上繳費收據(&E)"))  # online_receipt_action
+        self.method_btn = QPushButton(_t("更正收費方式(&M)"))  # gui/method_correction.py
         self.void_reason = VoidReason(self)  # why 作廢 is disabled, if it is
         for b in (self.print_btn, self.online_receipt_btn, self.void_btn, self.refund_btn,
-                  self.closing_btn, self.void_reason):  # fmt: skip
+                  self.method_btn, self.closing_btn, self.void_reason):  # fmt: skip
             buttons.addWidget(b)
         rec_layout.addLayout(buttons)
         #: What became of a print, void, refund or closing, whole under its buttons: the status

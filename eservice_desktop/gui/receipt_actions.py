@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QInputDialog, QWidget
 from shiboken6 import isValid
 
-from eservice_desktop.gui import online_receipt_action, qt_print, void_offer
+from eservice_desktop.gui import method_correction, online_receipt_action, qt_print, void_offer
 from eservice_desktop.gui.accessible import announce
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.barcode_wedge import WedgeFilter
@@ -70,6 +70,7 @@ def offer(page: PaymentPage) -> None:
     void_offer.offer(page, r, live)  # disabled, saying why, for an online or refunded one
     page.refund_btn.setEnabled(live and r is not None and r.refunded < r.amount)
     online_receipt_action.offer(page)  # 開立線上繳費收據 for a web or kiosk payment
+    method_correction.offer(page)  # 更正收費方式 for a valid cash or card receipt
 
 
 def _still_shown(page: PaymentPage, r: payments.PaymentResult) -> bool:

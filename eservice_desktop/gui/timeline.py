@@ -87,6 +87,14 @@ def _payment(p: Mapping[str, Any]) -> str:
     )
 
 
+def _method_corrected(p: Mapping[str, Any]) -> str:
+    main = _t("收費方式由{old}更正為{new}").format(
+        old=method_label(str(p.get("from_method", ""))),
+        new=method_label(str(p.get("to_method", ""))),
+    )
+    return _with_reason(_join(main, _receipt(p)), p)
+
+
 def _fee(p: Mapping[str, Any]) -> str:
     main = _t("應繳 {total} 元").format(total=_money(p.get("total", 0)))
     reduction = int(p.get("reduction") or 0)
@@ -211,6 +219,8 @@ def describe(
         return _with_reason(_join(main, _receipt(p)), p)
     if t in (ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.RECEIPT_REPRINTED, ev.RECEIPT_ISSUED):
         return _with_reason(_receipt(p), p)
+    if t == ev.PAYMENT_METHOD_CORRECTED:  # the receipt stays as printed; the money moved
+        return _method_corrected(p)
     if t == ev.ONLINE_RECEIPT_ISSUED:  # the row said nothing of the receipt it issued
         return _payment({**p, "method": "online"})
     if t == ev.PAYMENT_SETTLED:

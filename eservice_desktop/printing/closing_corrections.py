@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from datetime import date
 
+from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.printing.tables import Column, Section
 
 METHOD_ZH = {"cash": "現金", "card": "刷卡", "online": "線上"}
@@ -40,40 +42,45 @@ class ClosingCorrection:
         return asdict(self)
 
 
+def _issued(x: ClosingCorrection) -> str:
+    """The counter and (ROC) day that issued the receipt: the day its money is counted on."""
+    day = date.fromisoformat(x.receipt_day) if x.receipt_day else None
+    return f"{x.device} {format_roc(day, 'short')}" if day else x.device
+
+
 def corrections_section(rows: Sequence[ClosingCorrection]) -> Section:
+    """As wide as the other tables of the page (182 mm): a longer cell is set smaller and
+    wrapped by the table's renderer."""
     return Section(
         f"收費方式更正（{len(rows)} 筆）",
         [
-            Column("收據號碼", 40),
-            Column("櫃檯", 10),
-            Column("案號", 36),
-            Column("金額", 14, "right"),
-            Column("原登錄", 12),
-            Column("更正為", 12),
-            Column("更正時間", 26),
-            Column("經辦", 18),
-            Column("核准主管", 20),
-            Column("更正理由", 30),
-            Column("本表計入", 12),
+            Column("收據號碼", 36),
+            Column("開立櫃檯、日期", 20),
+            Column("案號", 34),
+            Column("金額", 12, "right"),
+            Column("更正", 16),
+            Column("更正時間", 22),
+            Column("經辦", 12),
+            Column("核准主管", 16),
+            Column("更正理由", 14),
         ],
         [
             [
                 x.receipt_number,
-                x.device,
+                _issued(x),
                 x.case_number,
                 f"{x.amount:,}",
-                METHOD_ZH.get(x.from_method, x.from_method),
-                METHOD_ZH.get(x.to_method, x.to_method),
+                f"{METHOD_ZH.get(x.from_method, x.from_method)}→"
+                f"{METHOD_ZH.get(x.to_method, x.to_method)}",
                 x.at,
                 x.clerk,
                 x.approved_by,
                 x.reason,
-                "是" if x.counts_here else "否（收據開立日）",
             ]
             for x in rows
         ],
         note=(
-            "收費方式更正計入收據開立日之日結（依更正後之收費方式）；更正當日之日結僅列明，"
-            "不影響金額。收據本身不改寫。"
+            "收費方式更正計入收據開立日之日結（依更正後之收費方式）；其他日期開立之收據於本日更正者"
+            "僅列明，不影響本表金額。收據本身不改寫。"
         ),
     )

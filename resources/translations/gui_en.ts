@@ -575,6 +575,10 @@
 <context>
     <name>Timeline</name>
     <message>
+        <source>收費方式由{old}更正為{new}</source>
+        <translation>method corrected from {old} to {new}</translation>
+    </message>
+    <message>
         <source>{method} {amount} 元</source>
         <translation>{method} NT${amount}</translation>
     </message>

@@ -46,6 +46,10 @@
         <source>開立線上繳費收據(&amp;E)</source>
         <translation>Online payment r&amp;eceipt</translation>
     </message>
+    <message>
+        <source>更正收費方式(&amp;M)</source>
+        <translation>Correct &amp;method</translation>
+    </message>
 </context>
 <context>
     <name>PickupDesk</name>

@@ -3,6 +3,44 @@
 <context>
     <name>PaymentPage</name>
     <message>
+        <source>更正收費方式</source>
+        <translation>Correct the payment method</translation>
+    </message>
+    <message>
+        <source>現金</source>
+        <comment>in a sentence</comment>
+        <translation>cash</translation>
+    </message>
+    <message>
+        <source>刷卡</source>
+        <comment>in a sentence</comment>
+        <translation>card</translation>
+    </message>
+    <message>
+        <source>收據 {n} 登錄為{old}，更正為{new}（須主管核准）</source>
+        <translation>Receipt {n} was keyed as {old}: correct it to {new} (a supervisor approves)</translation>
+    </message>
+    <message>
+        <source>收據 {n}（{a} 元）實為刷卡：刷卡機交易序號（授權碼）：</source>
+        <translation>Receipt {n} (NT${a}) was paid by card: the card terminal's reference (authorisation code):</translation>
+    </message>
+    <message>
+        <source>收據 {n}（{a} 元）登錄為{old}，更正為{new}。</source>
+        <translation>Receipt {n} (NT${a}) was keyed as {old}; it is corrected to {new}.</translation>
+    </message>
+    <message>
+        <source>收據不改寫；款項改計入收據開立日日結表的{new}，並列於「收費方式更正」。</source>
+        <translation>The receipt is not rewritten: its money is counted as {new} on the closing of the day it was issued, and listed under 收費方式更正 (method corrections).</translation>
+    </message>
+    <message>
+        <source>更正理由：</source>
+        <translation>Reason for the correction:</translation>
+    </message>
+    <message>
+        <source>收據 {n}，{a} 元：{old}更正為{new}</source>
+        <translation>Receipt {n}, NT${a}: {old} corrected to {new}</translation>
+    </message>
+    <message>
         <location filename="../../eservice_desktop/gui/payment_tendered.py" line="37" />
         <source>案件 {number} 收費 {amount} 元，收現 {tendered} 元，找零 {change} 元？找零達 2,000 元以上，請確認收現金額沒有多打一個 0。</source>
         <translation>Take NT${amount} for case {number} with NT${tendered} cash, change NT${change}? The change is NT$2,000 or more: check that the cash tendered has no extra 0.</translation>

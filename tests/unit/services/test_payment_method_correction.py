@@ -6,7 +6,9 @@ and leaves the receipt's paper as printed."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, datetime
+from pathlib import Path
 
 import factories
 import pytest
@@ -39,7 +41,7 @@ def _day2(clock: object) -> None:
 
 
 def test_the_next_day_the_cash_moves_to_the_cash_line_of_its_own_day(
-    app: App, clock: object, card_keyed: str
+    app: App, clock: object, card_keyed: str, tmp_path: Path
 ) -> None:
     before = daily_closing.closing(app, DAY1)
     assert (before.cash_expected, before.by_method) == (0, {"card": (1, 15)})
@@ -69,9 +71,15 @@ def test_the_next_day_the_cash_moves_to_the_cash_line_of_its_own_day(
     assert listed.receipt_day == DAY1.isoformat()
     # the office-wide closing says the same
     assert daily_closing.closing(app, DAY1, None).cash_expected == 15
-    # printed: both days, as a correction
-    text = daily_closing.closing_document(app, DAY1).decode("latin-1", "ignore")
-    assert text.startswith("%PDF")
+    # printed, read back: the section, the change and who approved it, within the page
+    for day in (DAY1, DAY2):
+        pdf = tmp_path / f"closing-{day}.pdf"
+        pdf.write_bytes(daily_closing.closing_document(app, day))
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True
+        ).stdout
+        assert "收費方式更正（1 筆）" in text and "刷卡→現金" in text
+        assert card_keyed in text and "01 115/03/10" in text
 
 
 def test_the_receipt_is_never_rewritten(app: App, clock: object, card_keyed: str) -> None:
