@@ -23,7 +23,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.domain.case import APPROVE_CLOSE_WITH_BALANCE, FEES_DUE
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui import case_end, case_notices, case_timeline
 from eservice_desktop.gui.approval import run_with_approval
@@ -360,12 +359,7 @@ class CaseDetail(CaseDetailFiles):
         self._write(cases.record_supplement, self.reason_edit.text())
 
     def close_case(self) -> None:
-        # With fees due, a supervisor may approve closing (the approval names both accounts).
-        self._write(
-            cases.close_case,
-            self.reason_edit.text(),
-            approvable={FEES_DUE: APPROVE_CLOSE_WITH_BALANCE},
-        )
+        case_end.close(self)  # asked first (gui/case_end.py)
 
     def reject_case(self) -> None:
         self._end("reject", cases.reject_case)

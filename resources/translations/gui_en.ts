@@ -23,6 +23,18 @@
         <translation>Reject case</translation>
     </message>
     <message>
+        <source>結案</source>
+        <translation>Close case</translation>
+    </message>
+    <message>
+        <source>結案案件 {number}？結案後本案即結束，不能復原；民眾會收到結案通知。</source>
+        <translation>Close case {number}? A closed case ends for good and cannot be reopened; the citizen is sent the closing notice.</translation>
+    </message>
+    <message>
+        <source>結案備註：{reason}</source>
+        <translation> Note on the closing: {reason}</translation>
+    </message>
+    <message>
         <source>撤件</source>
         <translation>Cancel case</translation>
     </message>

@@ -172,6 +172,7 @@ def ask_to_close_owing(qtbot: object, ctx: GuiContext, reason: str) -> tuple[str
     qtbot.waitUntil(lambda: detail.shown_number() == number, timeout=20000)  # type: ignore[attr-defined]
     detail.reason_edit.setFocus()
     type_text(reason)
+    detail.confirm_end = lambda *_: True  # type: ignore[attr-defined]  # 結案's own question
     detail.close_case()
     qtbot.waitUntil(lambda: detail.findChild(ApprovalDialog) is not None, timeout=20000)  # type: ignore[attr-defined]
     return number, detail
