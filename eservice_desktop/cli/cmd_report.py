@@ -134,17 +134,21 @@ def cmd_closing(args: argparse.Namespace) -> int:
             ),
             file=sys.stderr,
         )
-    if report.behind:  # another counter's day may not be here yet
-        warnings.append("closing.counters_behind")
-        _warn_behind(args, report.behind)
+    if report.behind:  # another counter's day may not be here yet (or never will be)
+        warnings += _warn_behind(args, report.behind)
     if warnings:
         data["warnings"] = warnings
     emit(args, data, _closing_text(args, report) + out.notice(lang_of(args)))
     return 0
 
 
-def _warn_behind(args: argparse.Namespace, behind: Any) -> None:
-    """Counters whose receipts may be missing (``printing.closing_behind.CounterBehind``)."""
+def _warn_behind(args: argparse.Namespace, counters: Any) -> list[str]:
+    """Counters whose receipts may be missing (``printing.closing_behind.CounterBehind``); a
+    revoked one's are missing for good (``closing.counters_revoked``, after the others). The
+    warnings' codes."""
+    behind = [c for c in counters if c.revoked_at is None]
+    if not behind:
+        return _warn_revoked(args, counters)
     zh = "；".join(c.shown() for c in behind)
     en = "; ".join(c.shown_en() for c in behind)
     print(
@@ -157,6 +161,25 @@ def _warn_behind(args: argparse.Namespace, behind: Any) -> None:
         ),
         file=sys.stderr,
     )
+    return ["closing.counters_behind", *_warn_revoked(args, counters)]
+
+
+def _warn_revoked(args: argparse.Namespace, counters: Any) -> list[str]:
+    revoked = [c for c in counters if c.revoked_at is not None]
+    if not revoked:
+        return []
+    print(
+        say(
+            args,
+            f"警告（closing.counters_revoked）：{'；'.join(c.shown() for c in revoked)}："
+            "其後開立的收據不會送達，未列入本表；請以該櫃檯的收據存根聯與現金核對",
+            f"warning (closing.counters_revoked): {'; '.join(c.shown_en() for c in revoked)}: "
+            "its receipts since will never arrive and are missing from this closing; check "
+            "them against that counter's receipt stubs and cash",
+        ),
+        file=sys.stderr,
+    )
+    return ["closing.counters_revoked"]
 
 
 def _them(things: list[str]) -> str:

@@ -22,6 +22,7 @@ from eservice_desktop.county_link.protocol import (
     MAX_PULL_PAGE,
     OfficeDevice,
     PullResponse,
+    RevokedDevice,
     cursor_of,
 )
 
@@ -45,12 +46,14 @@ class FeedPage:
     rewound_to: str | None = None
     #: The office's counters and when each last synced, when the pull asked (``devices``).
     devices: list[OfficeDevice] | None = None
+    #: The office's revoked counters, when the pull asked (``revoked``).
+    revoked: list[RevokedDevice] | None = None
 
     def to_json(self) -> bytes:
         """The PullResponse document: its envelope dumped by the model (the same shape as
         ever; ``remaining``, ``cursor_at``, ``rewound_to`` and ``devices`` only when there),
         the changes spliced in as stored text."""
-        optional = {"remaining", "cursor_at", "rewound_to", "devices"}
+        optional = {"remaining", "cursor_at", "rewound_to", "devices", "revoked"}
         envelope = PullResponse(
             changes=[],
             cursor=self.cursor,
@@ -60,6 +63,7 @@ class FeedPage:
             cursor_at=self.cursor_at,
             rewound_to=self.rewound_to,
             devices=self.devices,
+            revoked=self.revoked,
         ).model_dump_json(exclude={k for k in optional if getattr(self, k) is None})
         if not envelope.startswith(_HEAD):  # the model's field order is the wire's
             raise AssertionError("PullResponse no longer starts with its changes")
@@ -84,6 +88,7 @@ def pull(
     count: bool = False,
     stamp: Stamp | None = None,
     devices: bool = False,
+    revoked: bool = False,
 ) -> FeedPage:
     """Reads the office's feed after ``since``. The high-water mark is read first: every feed
     row at or below it is committed (appends are serialised), so the cursor never skips one.
@@ -124,6 +129,7 @@ def pull(
         cursor_at=_written_at(s, cursor) if stamp else None,
         rewound_to=None if resume is None else cursor_of(resume),
         devices=office_devices(s, dev.office) if devices else None,
+        revoked=revoked_devices(s, dev.office) if revoked else None,
     )
 
 
@@ -144,6 +150,27 @@ def office_devices(s: Session, office: str) -> list[OfficeDevice]:
             last_seen_at=_utc(seen) if seen is not None else None,
         )
         for device, synced, seen in rows
+    ]
+
+
+def revoked_devices(s: Session, office: str) -> list[RevokedDevice]:
+    """The office's revoked counters, newest revocation first, with when each last synced: a
+    stolen counter's receipts after that never reach the county."""
+    rows = s.execute(
+        select(DeviceRow.device, DeviceRow.synced_at, DeviceRow.last_seen_at, DeviceRow.revoked_at)
+        .where(DeviceRow.office == office, DeviceRow.revoked_at.is_not(None))
+        .order_by(DeviceRow.revoked_at.desc())
+        .limit(MAX_OFFICE_DEVICES)
+    )
+    return [
+        RevokedDevice(
+            device=device,
+            synced_at=_utc(synced) if synced is not None else None,
+            last_seen_at=_utc(seen) if seen is not None else None,
+            revoked_at=_utc(revoked),
+        )
+        for device, synced, seen, revoked in rows
+        if revoked is not None
     ]
 
 

@@ -266,6 +266,7 @@ def _pull_route(r: Routes) -> None:
         devices: Annotated[
             bool, Query(description="also the office's counters and when each last synced")
         ] = False,
+        revoked: Annotated[bool, Query(description="also the office's revoked counters")] = False,
         user_agent: Annotated[
             str, Header(description="eservice-desktop-sync/1 (BUILD): kept as the device's")
         ] = "",
@@ -285,6 +286,7 @@ def _pull_route(r: Routes) -> None:
                 count=count,
                 stamp=stamp,
                 devices=devices,
+                revoked=revoked and devices,
             )
             seen, held, synced = dev.last_seen_at, dev.build, dev.synced_at
         note_seen(r, key, seen, now, (build_of(user_agent), held), synced=(pending == 0, synced))

@@ -190,6 +190,7 @@ class CountyClient(CountyTransport):
         if pending is not None:
             params["pending"] = pending
             params["devices"] = "true"
+            params["revoked"] = "true"  # a county before it ignores it (no ``revoked``)
         if since_at:
             params["since_at"] = since_at
         if include_own:

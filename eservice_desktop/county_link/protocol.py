@@ -332,6 +332,14 @@ class OfficeDevice(WireModel):
     last_seen_at: WireTime | None = None
 
 
+class RevokedDevice(OfficeDevice):
+    """A counter the county revoked (a stolen PC): what it took after it last synced never
+    comes, and the closings say so (services/closing_behind.py). Its own list: a build before
+    it refuses an unknown field in ``devices``, and never asks for ``revoked``."""
+
+    revoked_at: WireTime
+
+
 #: Counters of one office a pull names at most (``devices=true``).
 MAX_OFFICE_DEVICES = 200
 
@@ -360,6 +368,8 @@ class PullResponse(WireModel):
     #: a pull that asked (``devices=true``; the office asks on a round's first page). Absent
     #: otherwise and from counties before it.
     devices: list[OfficeDevice] | None = Field(default=None, max_length=MAX_OFFICE_DEVICES)
+    #: The office's revoked counters, for a pull that asked (``revoked=true``); else absent.
+    revoked: list[RevokedDevice] | None = Field(default=None, max_length=MAX_OFFICE_DEVICES)
     #: Changes of the page that are no :class:`Change` (a kind this build does not know, data
     #: that is no object, U+0000), as they came: the office sets them aside and applies the
     #: rest (``county_link/client.py``, ``read_page``); not part of the wire document.

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from eservice_desktop.domain.office_zone import day_bounds
 from eservice_desktop.printing.closing_behind import CounterBehind
-from eservice_desktop.services.sync.office_devices import office_devices
+from eservice_desktop.services.sync.office_devices import CounterSeen, office_devices
 
 #: How long before the time a closing covers a counter may have last synced and still count.
 GRACE = timedelta(minutes=10)
@@ -44,10 +44,31 @@ def counters_behind(
     until = min(day_bounds(day)[1], now) - GRACE
     said = min(day_bounds(day)[1], known.as_of) - GRACE
     covers = said if said >= until - GRACE else until  # a stale word: no counter is known
-    return tuple(
+    live = tuple(
         CounterBehind(d.device, d.synced_at, d.last_seen_at)
         for d in known.devices
         if d.device != own
         and (scope is None or d.device == scope)
         and (d.synced_at is None or d.synced_at < covers)
+    )
+    return live + _revoked(known.revoked, day, own, scope)
+
+
+def _revoked(
+    revoked: tuple[CounterSeen, ...], day: date, own: str, scope: str | None
+) -> tuple[CounterBehind, ...]:
+    """The revoked counters in scope that may have taken money on ``day`` after they last
+    synced: their last sync before the day's end, their revocation after its start. What a
+    stolen counter took since never reaches the county, so no sync will bring it; and the
+    county leaves revoked counters out of the office's counters, so the closing of the day of
+    the theft named none and listed its drawer as complete."""
+    start, end = day_bounds(day)
+    return tuple(
+        CounterBehind(d.device, d.synced_at, d.last_seen_at, d.revoked_at)
+        for d in revoked
+        if d.revoked_at is not None
+        and d.device != own
+        and (scope is None or d.device == scope)
+        and (d.synced_at is None or (d.synced_at < end and d.synced_at < d.revoked_at))
+        and d.revoked_at > start
     )

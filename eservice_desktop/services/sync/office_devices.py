@@ -38,27 +38,37 @@ class CounterSeen:
     device: str
     synced_at: datetime | None
     last_seen_at: datetime | None
+    #: When the county revoked it (a stolen or retired PC; ``PullResponse.revoked``), else None.
+    revoked_at: datetime | None = None
 
     @classmethod
     def of(cls, d: OfficeDevice) -> CounterSeen:
-        return cls(d.device, d.synced_at, d.last_seen_at)
+        return cls(d.device, d.synced_at, d.last_seen_at, getattr(d, "revoked_at", None))
 
     def to_json(self) -> dict[str, str | None]:
         def iso(at: datetime | None) -> str | None:
             return at.isoformat() if at is not None else None
 
-        return {
+        out = {
             "device": self.device,
             "synced_at": iso(self.synced_at),
             "last_seen_at": iso(self.last_seen_at),
         }
+        if self.revoked_at is not None:
+            out["revoked_at"] = iso(self.revoked_at)
+        return out
 
     @classmethod
     def from_json(cls, value: dict[str, str | None]) -> CounterSeen:
         def at(text: str | None) -> datetime | None:
             return datetime.fromisoformat(text) if text else None
 
-        return cls(str(value["device"]), at(value.get("synced_at")), at(value.get("last_seen_at")))
+        return cls(
+            str(value["device"]),
+            at(value.get("synced_at")),
+            at(value.get("last_seen_at")),
+            at(value.get("revoked_at")),
+        )
 
 
 @dataclass(frozen=True)
@@ -67,15 +77,23 @@ class CountersSynced:
 
     as_of: datetime
     devices: tuple[CounterSeen, ...]
+    #: The office's revoked counters (``revoked_at`` set); empty from a county before it.
+    revoked: tuple[CounterSeen, ...] = ()
 
 
 def keep_office_devices(
-    s: Session, devices: Sequence[OfficeDevice], server_time: datetime, now: datetime
+    s: Session,
+    devices: Sequence[OfficeDevice],
+    server_time: datetime,
+    now: datetime,
+    revoked: Sequence[OfficeDevice] | None = None,
 ) -> None:
-    """Keeps what a pull said of the office's counters, with the county's time of saying."""
+    """Keeps what a pull said of the office's counters (and of its revoked ones, when the
+    county said), with the county's time of saying."""
     value = {
         "as_of": server_time.isoformat(),
         "devices": [CounterSeen.of(d).to_json() for d in devices],
+        "revoked": [CounterSeen.of(d).to_json() for d in revoked or ()],
     }
     set_state(s, OFFICE_DEVICES, json.dumps(value, separators=(",", ":")), now)
 
@@ -89,13 +107,17 @@ def office_devices(s: Session) -> CountersSynced | None:
     try:
         value = json.loads(text)
         devices = tuple(CounterSeen.from_json(d) for d in value["devices"])
-        return CountersSynced(datetime.fromisoformat(value["as_of"]), devices)
+        revoked = tuple(CounterSeen.from_json(d) for d in value.get("revoked") or ())
+        return CountersSynced(datetime.fromisoformat(value["as_of"]), devices, revoked)
     except (ValueError, KeyError, TypeError, AttributeError):
         return None
 
 
 def keep_if_changed(
-    app: App, devices: Sequence[OfficeDevice] | None, server_time: datetime
+    app: App,
+    devices: Sequence[OfficeDevice] | None,
+    server_time: datetime,
+    revoked: Sequence[OfficeDevice] | None = None,
 ) -> None:
     """After a page that brought nothing else: what it said of the counters, when it differs
     from what is kept or that is older than :data:`KEEP_EVERY` (one small write then). What
@@ -107,8 +129,10 @@ def keep_if_changed(
         with app.reading() as s:
             known = office_devices(s)
     said = tuple(CounterSeen.of(d) for d in devices)
-    if known is not None and server_time - known.as_of < KEEP_EVERY and known.devices == said:
+    gone = tuple(CounterSeen.of(d) for d in revoked or ())
+    same = known is not None and (known.devices, known.revoked) == (said, gone)
+    if known is not None and server_time - known.as_of < KEEP_EVERY and same:
         return
     with app.transaction() as s:
-        keep_office_devices(s, devices, server_time, app.now())
-    app.extras[OFFICE_DEVICES] = CountersSynced(server_time, said)
+        keep_office_devices(s, devices, server_time, app.now(), revoked)
+    app.extras[OFFICE_DEVICES] = CountersSynced(server_time, said, gone)

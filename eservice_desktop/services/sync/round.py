@@ -248,14 +248,14 @@ def _pull_page(
             with app.transaction() as s:
                 track.keep(s, False, app.now())
         if at == got.since_at or not at:
-            keep_if_changed(app, page.devices, page.server_time)  # written every few minutes
+            keep_if_changed(app, page.devices, page.server_time, page.revoked)  # every few min
             return None  # nothing new: no write transaction (an idle round stays cheap)
     if page.more:
         pages.ask(page.cursor, at)  # the cursor this page's transaction stores
     track.page(len(page.changes), page.remaining)
     with app.transaction() as s:
         if page.devices is not None:
-            keep_office_devices(s, page.devices, page.server_time, app.now())
+            keep_office_devices(s, page.devices, page.server_time, app.now(), page.revoked)
         if page.rewound_to is not None:
             note_rewound(s, cursor, page.rewound_to, app.now())
             pulled.rewound = True
