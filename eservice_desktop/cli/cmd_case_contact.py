@@ -1,7 +1,9 @@
 """``case phone CASE --phone NUMBER``: the applicant's new mobile number (a new phone since
-intake; docs/pickup.md, "A new mobile number"), and ``case reissue-code CASE``: a new pickup
-code ("A new pickup code"). Registered under ``case`` by ``cmd_case.register``; a malformed
-number or a case that takes neither is exit 2 with the message, nothing stored.
+intake; docs/pickup.md, "A new mobile number"), ``case reissue-code CASE``: a new pickup
+code ("A new pickup code"), and ``case reopen CASE --reason R --approver SUP``: a case closed by
+mistake opened again (``services.case_reopen``). Registered under ``case`` by
+``cmd_case.register``; a malformed number or a case that takes neither is exit 2 with the
+message, nothing stored.
 """
 
 from __future__ import annotations
@@ -9,7 +11,15 @@ from __future__ import annotations
 import argparse
 
 from eservice_desktop.cli import cmd_case_correct
-from eservice_desktop.cli.common import add_json, emit, open_from, say
+from eservice_desktop.cli.common import (
+    add_approval,
+    add_json,
+    approval_from,
+    emit,
+    open_from,
+    say,
+    status_label,
+)
 
 
 def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) -> None:  # type: ignore[type-arg]
@@ -43,6 +53,35 @@ def register(cs: argparse._SubParsersAction, common: argparse.ArgumentParser) ->
     add_json(rc)
     rc.set_defaults(func=cmd_reissue_code)
     cmd_case_correct.register(cs, common)  # the name and address: ``case correct``
+    ro = cs.add_parser(
+        "reopen",
+        help="誤結案的案件重新開啟（須主管核准）",
+        description=(
+            "案件誤按結案（或結錯了案）：註明理由、經主管核准後重新開啟，案件回到辦理中，"
+            "處理期限自收件起照常計算（誤結案期間亦計入）。"
+            "已通知領件、已領件、駁回或撤件的案件不能重新開啟。"
+            "結束碼 2：案件未結案或已無法重新開啟、未填理由、未經主管核准；這時不存任何資料。"
+        ),
+        parents=[common],
+    )
+    ro.add_argument("case_number", help="案號")
+    ro.add_argument("--reason", required=True, help="重新開啟的理由")
+    add_approval(ro)
+    add_json(ro)
+    ro.set_defaults(func=cmd_reopen)
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    from eservice_desktop.services.case_reopen import reopen_case
+
+    approval = approval_from(args, args.reason.strip())
+    app = open_from(args)
+    try:
+        view = reopen_case(app, args.case_number, args.reason, approval=approval)
+    finally:
+        app.close()
+    emit(args, view.to_json(), f"{view.case_number}: {status_label(view.status, args)}")
+    return 0
 
 
 def cmd_phone(args: argparse.Namespace) -> int:

@@ -29,6 +29,7 @@ from eservice_desktop.domain.online_receipt_rule import fold_online_receipt
 from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.phone_rule import fold_phone_changed
 from eservice_desktop.domain.refused_events import UNDONE_WHEN_REFUSED, refused_ids
+from eservice_desktop.domain.reopen_rule import fold_reopened
 
 _T = TypeVar("_T")
 _D = TypeVar("_D", CaseState, Payment)
@@ -339,6 +340,7 @@ _FOLDS: dict[str, Fold] = {
     ev.RECEIPT_VOIDED: _fold_receipt_voided,
     ev.PAYMENT_METHOD_CORRECTED: fold_method_corrected,
     ev.CLOSED: _fold_closed,
+    ev.REOPENED: fold_reopened,
     ev.REJECTED: _fold_rejected,
     ev.CANCELLED: _fold_cancelled,
     ev.READY_FOR_PICKUP: _fold_ready,

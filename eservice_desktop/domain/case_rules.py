@@ -12,6 +12,7 @@ from typing import Any
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
+from eservice_desktop.domain import reopen_rule
 from eservice_desktop.domain.applicant_rule import check_applicant_corrected
 from eservice_desktop.domain.case_state import (
     APPROVAL_ACTIONS,
@@ -107,6 +108,8 @@ def check(state: CaseState | None, event: ev.Event, typed: pl.EventPayload | Non
         rule(state, payload_of(event) if typed is None else typed, t)
     if t == ev.PAYMENT_METHOD_CORRECTED:  # approved as this very event, as a balance's is
         require_approval(state, event.event_id)
+    elif t == ev.REOPENED:
+        reopen_rule.require_approval(state, event.event_id)
 
 
 def _require_reason(p: pl.EventPayload, zh: str, en: str) -> None:
@@ -347,6 +350,7 @@ _CHECKS: dict[str, Rule] = {
     ev.CODE_REISSUE_REQUESTED: check_code_reissue,
     ev.APPLICANT_CORRECTED: check_applicant_corrected,
     ev.PAYMENT_METHOD_CORRECTED: check_method_corrected,
+    ev.REOPENED: reopen_rule.check_reopened,
 }
 
 

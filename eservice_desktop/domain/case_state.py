@@ -32,6 +32,7 @@ APPROVE_CLOSE_WITH_BALANCE = "close_with_balance"
 APPROVE_HANDOVER_WITH_BALANCE = "handover_with_balance"
 APPROVE_STALE_SYNC_INTAKE = "stale_sync_intake"
 APPROVE_METHOD_CORRECTION = "method_correction"
+APPROVE_REOPEN = "reopen"
 
 #: Action -> (zh-TW, English) as a clerk and an auditor read it.
 APPROVAL_ACTIONS: dict[str, tuple[str, str]] = {
@@ -47,6 +48,7 @@ APPROVAL_ACTIONS: dict[str, tuple[str, str]] = {
     APPROVE_HANDOVER_WITH_BALANCE: ("未繳清規費交付文件", "hand over with fees still due"),
     APPROVE_STALE_SYNC_INTAKE: ("久未同步仍予收件", "intake while sync is overdue"),
     APPROVE_METHOD_CORRECTION: ("更正收費方式", "correct a payment's method"),
+    APPROVE_REOPEN: ("結案案件重新開啟", "reopen a closed case"),
 }
 
 

@@ -27,6 +27,7 @@ EVENT_LABELS: dict[str, tuple[str, str]] = {
     ev.ONLINE_RECEIPT_ISSUED: ("開立線上繳費收據", "Online payment receipt issued"),
     ev.PAYMENT_SETTLED: ("公庫入庫對帳", "Settled with the treasury"),
     ev.CLOSED: ("結案", "Closed"),
+    ev.REOPENED: ("重新開啟", "Reopened"),
     ev.REJECTED: ("駁回", "Rejected"),
     ev.CANCELLED: ("撤件", "Cancelled"),
     ev.READY_FOR_PICKUP: ("待領件", "Ready for pickup"),

@@ -40,6 +40,10 @@ ONLINE_RECEIPT_ISSUED: Final = "case.online_receipt_issued"
 #: the money under the method corrected to (docs/payments.md, "Correcting a payment's method").
 PAYMENT_METHOD_CORRECTED: Final = "case.payment_method_corrected"
 CLOSED: Final = "case.closed"
+#: A case closed by mistake (a wrong Alt+C, the wrong case) opened again, with a ``reason`` and
+#: a supervisor's approval appended just before it; only before its documents are ready or
+#: handed over (``domain.reopen_rule``). Its clock runs on from receipt, as if never closed.
+REOPENED: Final = "case.reopened"
 REJECTED: Final = "case.rejected"
 CANCELLED: Final = "case.cancelled"
 READY_FOR_PICKUP: Final = "case.ready_for_pickup"
@@ -102,6 +106,7 @@ ALL_TYPES: Final = frozenset(
         ONLINE_RECEIPT_ISSUED,
         PAYMENT_METHOD_CORRECTED,
         CLOSED,
+        REOPENED,
         REJECTED,
         CANCELLED,
         READY_FOR_PICKUP,

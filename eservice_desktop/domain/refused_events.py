@@ -17,6 +17,7 @@ UNDONE_WHEN_REFUSED: frozenset[str] = frozenset(
     {ev.PAYMENT_VOIDED, ev.RECEIPT_VOIDED, ev.PAYMENT_REFUNDED, ev.FEE_ASSESSED, ev.CLOSED}
     | {ev.APPLICANT_CORRECTED}  # the case ended elsewhere first: the name it had holds
     | {ev.PAYMENT_METHOD_CORRECTED}  # the method the county holds stays
+    | {ev.REOPENED}  # another counter made it ready for pickup first: it stays closed
 )
 
 

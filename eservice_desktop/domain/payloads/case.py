@@ -179,6 +179,14 @@ class Closed(EventPayload):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Reopened(EventPayload):
+    """A closed case opened again: its ``reason`` (``EventPayload.reason``), required by the
+    case rule (``domain.reopen_rule``)."""
+
+    TYPE = ev.REOPENED
+
+
+@dataclass(frozen=True, kw_only=True)
 class Rejected(EventPayload):
     TYPE = ev.REJECTED
 

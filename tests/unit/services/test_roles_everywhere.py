@@ -32,6 +32,7 @@ from eservice_desktop.services import (
     case_attachments,
     case_contact,
     case_queues,
+    case_reopen,
     cases,
     clock_guard,
     daily_closing,
@@ -221,6 +222,12 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     payments.void_receipt: (Action.VOID, lambda a, t: payments.void_receipt(a, RECEIPT, "錯開")),
     payments.refundable: (Action.REFUND, lambda a, t: payments.refundable(a, RECEIPT)),
     payments.voidable: (Action.VOID, lambda a, t: payments.voidable(a, RECEIPT)),
+    # a case closed by mistake: who may close it may ask (a supervisor approves)
+    case_reopen.reopen_case: (
+        Action.CLOSE,
+        lambda a, t: case_reopen.reopen_case(a, CASE, "誤按結案"),
+    ),
+    case_reopen.reopenable: (Action.CLOSE, lambda a, t: case_reopen.reopenable(a, CASE)),
     # correcting cash keyed as card: who may void the receipt may ask it (a supervisor approves)
     payment_method.correct_method: (
         Action.VOID,
