@@ -92,6 +92,7 @@ class CaseDetail(CaseDetailFiles):
         self.close_button.clicked.connect(self.close_case)
         self.reject_button.clicked.connect(self.reject_case)
         self.cancel_button.clicked.connect(self.cancel_case)
+        self.reopen_button.clicked.connect(lambda: case_end.reopen(self))
         self.attach_button.clicked.connect(self.choose_file)
         self.attach_shortcut.activated.connect(self.choose_file)
         self.lookup.done.connect(self._lookup_done)
@@ -255,6 +256,7 @@ class CaseDetail(CaseDetailFiles):
         )
         self.reject_button.setEnabled(is_open)
         self.cancel_button.setEnabled(is_open)
+        self.reopen_button.setVisible(status == "closed")  # only until the county makes it ready
         notice = self.selected_notice()
         self.resend_button.setEnabled(notice is not None and notice.status not in notices.PENDING)
         self.phone_row.show_case(view, writing=self._writing)

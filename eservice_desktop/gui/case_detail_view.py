@@ -193,6 +193,9 @@ class CaseDetailView(QWidget):
         self.reject_button.setObjectName("reject_button")
         self.cancel_button = QPushButton(_t("撤件(&N)"), actions)
         self.cancel_button.setObjectName("cancel_button")
+        #: A case closed by mistake, before the county made it ready (gui/case_end.reopen).
+        self.reopen_button = QPushButton(_t("重新開啟(&O)"), actions)
+        self.reopen_button.setObjectName("reopen_button")
         #: Why 結案 needs a supervisor, under the buttons (fees still due: the amount and the
         #: way to pay); beside 結案 it held the row 487 px wide, past half a screen.
         self.close_reason = QLabel(actions)
@@ -214,6 +217,7 @@ class CaseDetailView(QWidget):
             self.close_button,
             self.reject_button,
             self.cancel_button,
+            self.reopen_button,
         ):
             buttons.addWidget(b)
         box = self.actions_box = QVBoxLayout(actions)

@@ -63,6 +63,17 @@ def ask(parent: QWidget, view: cases.CaseView, ending: Ending, reason: str) -> b
     return action_or_back(parent, "case_end", texts)
 
 
+def reopen(detail: CaseDetail) -> None:
+    """重新開啟 of the closed case on screen with the reason typed (``services.case_reopen``):
+    a supervisor approves on this counter (the approval dialog names the case), which is the
+    question before it; refused as the service refuses, beside the buttons."""
+    from eservice_desktop.services.case_reopen import reopen_case
+
+    reason = detail._reason()
+    if reason is not None and detail.view is not None and detail.view.status == "closed":
+        detail._write(reopen_case, reason)
+
+
 def close(detail: CaseDetail) -> None:
     """結案 of the case on screen once the clerk confirms (``detail.confirm_end``), with the
     note typed beside it; nothing is done if another case came on screen meanwhile. With fees

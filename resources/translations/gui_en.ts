@@ -112,6 +112,10 @@
         <translation>&amp;Close case</translation>
     </message>
     <message>
+        <source>重新開啟(&amp;O)</source>
+        <translation>Re&amp;open case</translation>
+    </message>
+    <message>
         <source>駁回(&amp;J)</source>
         <translation>Re&amp;ject</translation>
     </message>

@@ -380,3 +380,34 @@ def test_close_asks_first_and_esc_closes_nothing(qtbot, ctx: GuiContext) -> None
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=3000)
     qtbot.waitUntil(lambda: detail.status_label.text() == "結案", timeout=3000)
     assert detail.timeline_types()[-1] == ev.CLOSED
+
+
+def test_a_case_closed_by_mistake_is_reopened_from_the_keyboard(qtbot, ctx: GuiContext) -> None:
+    """重新開啟 (Alt+O) shows only for a closed case: with the reason typed, a supervisor
+    approves on this counter and the case is open again; one wrong 結案 ended it for good."""
+    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+
+    from eservice_desktop.gui.approval import ApprovalDialog
+    from eservice_desktop.services import cases
+
+    add_accounts(ctx.app)
+    number = new_case(ctx.app)
+    payments.record_payment(ctx.app, number, "cash", 15)
+    _window, detail = open_case_detail(qtbot, ctx, number)
+    qtbot.waitUntil(detail.close_button.isEnabled, timeout=3000)
+    assert not detail.reopen_button.isVisible()  # an open case has nothing to reopen
+    cases.close_case(ctx.app, number)
+    ctx.case_changed.emit(number)
+    qtbot.waitUntil(detail.reopen_button.isVisible, timeout=3000)
+    detail.reason_edit.setText("誤按結案")
+    QTest.keyClick(detail.reason_edit, Qt.Key.Key_O, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: detail.findChild(ApprovalDialog) is not None, timeout=3000)
+    dialog = detail.findChild(ApprovalDialog)
+    assert isinstance(dialog, ApprovalDialog) and dialog.reason.text() == "誤按結案"
+    assert number in dialog.what.text()
+    dialog.account.setText(SUPERVISOR)
+    dialog.password.setText(SUPERVISOR_PASSWORD)
+    dialog.submit()
+    qtbot.waitUntil(lambda: detail.status_label.text() == "收件", timeout=3000)
+    assert detail.timeline_types()[-1] == ev.REOPENED
+    assert not detail.reopen_button.isVisible() and detail.close_button.isEnabled()
