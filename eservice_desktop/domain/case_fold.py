@@ -30,6 +30,7 @@ from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.phone_rule import fold_phone_changed
 from eservice_desktop.domain.refused_events import UNDONE_WHEN_REFUSED, refused_ids
 from eservice_desktop.domain.reopen_rule import fold_reopened
+from eservice_desktop.domain.supply_by import fold_supplement_requested
 
 _T = TypeVar("_T")
 _D = TypeVar("_D", CaseState, Payment)
@@ -189,10 +190,6 @@ def _fold_identity(s: CaseState, p: pl.IdentityVerified, _e: ev.Event) -> CaseSt
     return replace(s, identity_checks=(*s.identity_checks, p.to_payload()))
 
 
-def _fold_supplement_requested(s: CaseState, p: pl.SupplementRequested, e: ev.Event) -> CaseState:
-    return replace(s, supplement_since=e.at, supplement_reason=str(_or(p.reason, "")))
-
-
 def _fold_supplement_received(s: CaseState, _p: pl.SupplementReceived, e: ev.Event) -> CaseState:
     return replace(s, pauses=_close_pause(s, s.supplement_since, e.at), supplement_since=None)
 
@@ -327,7 +324,7 @@ _FOLDS: dict[str, Fold] = {
     ev.ACCEPTED: _fold_accepted,
     ev.CONSENT_RECORDED: _fold_consent,
     ev.IDENTITY_VERIFIED: _fold_identity,
-    ev.SUPPLEMENT_REQUESTED: _fold_supplement_requested,
+    ev.SUPPLEMENT_REQUESTED: fold_supplement_requested,
     ev.SUPPLEMENT_RECEIVED: _fold_supplement_received,
     ev.FEE_ASSESSED: _fold_fee_assessed,
     ev.PAYMENT_RECORDED: _fold_payment_recorded,

@@ -141,6 +141,9 @@ class CaseState:
     documents_presented: tuple[str, ...] = ()
     supplement_since: datetime | None = None
     supplement_reason: str = ""
+    #: The last request's day to supply by (ISO, "" for none) and the documents it named.
+    supplement_by: str = ""
+    supplement_items: tuple[str, ...] = ()
     payment_wait_since: datetime | None = None
     pauses: tuple[tuple[datetime, datetime | None], ...] = ()
     fees_due: int = 0

@@ -29,6 +29,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.supply_by import supplement_fields
 from eservice_desktop.services import access
 from eservice_desktop.services.calendar import judged_on, today
 from eservice_desktop.services.case_queues import (
@@ -187,6 +188,10 @@ class CaseView:
     pickup_method: str
     pickup_office: str
     supplement_reason: str = ""
+    #: An awaited supplement's day to bring it by (ISO), whether it is over, its documents.
+    supplement_by: str | None = None
+    supplement_overdue: bool = False
+    supplement_items: list[str] = field(default_factory=list)
     rejection_reason: str = ""
     consent_kinds: list[str] = field(default_factory=list)
     #: The catalogue's required documents (應備文件) at intake and those ticked as presented.
@@ -252,6 +257,7 @@ def view_of(
         pickup_method=state.pickup_method,
         pickup_office=state.pickup_office,
         supplement_reason=state.supplement_reason if state.supplement_since else "",
+        **supplement_fields(state, today(app)),
         rejection_reason=state.rejection_reason,
         consent_kinds=sorted(state.consent_kinds),
         documents_required=list(state.documents_required),
@@ -342,13 +348,12 @@ def said(text: str, key: str = "reason") -> str:
     return values.check_text(text.strip(), key, max_len=most, multiline=True, label=REASON_FIELD)
 
 
-def request_supplement(
-    app: App, case_number: str, reason: str, items: list[str] | None = None
-) -> CaseView:
+def request_supplement(app: App, case_number: str, reason: str, *more: Any, **by: Any) -> CaseView:
+    """通知補正: ``services.supplement.request_supplement`` (items, supply_by) checks it."""
+    from eservice_desktop.services import supplement
+
     require(app, Action.PROCESS)
-    return _transition(
-        app, case_number, ev.SUPPLEMENT_REQUESTED, {"reason": said(reason), "items": items or []}
-    )
+    return supplement.request_supplement(app, case_number, reason, *more, **by)
 
 
 def record_supplement(app: App, case_number: str, note: str = "") -> CaseView:

@@ -23,6 +23,7 @@ from eservice_desktop.domain.payloads.base import (
     req,
     text_rule,
 )
+from eservice_desktop.domain.supply_by import check_items, check_supply_by
 
 PICKUP_METHODS = ("counter", "mail", "other_office")
 
@@ -162,8 +163,12 @@ class IdentityVerified(EventPayload):
 
 @dataclass(frozen=True, kw_only=True)
 class SupplementRequested(EventPayload):
+    """``items``: the documents asked for; ``supply_by``: the ISO day to bring them by
+    (``domain/supply_by.py``: both optional, and unknown to earlier versions, which keep them)."""
+
     TYPE = ev.SUPPLEMENT_REQUESTED
-    items: list[Any] | None = opt()
+    items: list[Any] | None = opt(check_items)
+    supply_by: str | None = opt(check_supply_by)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -59,6 +59,7 @@ from eservice_desktop.services import (
     retention,
     settlement,
     supervisor_reports,
+    supplement,
 )
 from eservice_desktop.services.core import App
 from eservice_desktop.services.sync import conflicts
@@ -147,6 +148,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
     cases.request_supplement: (
         Action.PROCESS,
         lambda a, t: cases.request_supplement(a, CASE, "缺件"),
+    ),
+    supplement.request_supplement: (
+        Action.PROCESS,
+        lambda a, t: supplement.request_supplement(a, CASE, "缺件", supply_by=date(2026, 3, 17)),
     ),
     cases.accept_case: (Action.PROCESS, lambda a, t: cases.accept_case(a, CASE)),
     cases.online_queue: (Action.VIEW_CASE, lambda a, t: cases.online_queue(a)),
@@ -415,6 +420,8 @@ NOT_GUARDED: dict[str, str] = {
     "cases.record": "inside a guarded use case's transaction",
     "calendar.today": "the office day, no data",
     "calendar.judged_on": "the day deadlines are judged from, no data",
+    "supplement.check_supply_by": "a day against the office's today and calendar, no data",
+    "supplement.supply_by_from_text": "a typed day read and checked, no data",
     "cases.compute_due": "the due date of a state a guarded use case loaded, no read",
     "cases.view_of": "builds the view a guarded use case returns",
     "fees.assess_in": "inside intake / assess",
