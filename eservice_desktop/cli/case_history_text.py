@@ -19,7 +19,7 @@ from typing import Any
 from eservice_desktop.domain.event_labels import EVENT_LABELS
 from eservice_desktop.domain.events import APPLICANT_CORRECTED
 from eservice_desktop.domain.ids import mask_id
-from eservice_desktop.domain.rocdate import roc_second
+from eservice_desktop.domain.rocdate import roc_second, roc_text
 from eservice_desktop.domain.text_values import printable
 
 #: The payload keys a history line shows, in this order (others stay in the JSON form).
@@ -64,6 +64,11 @@ def _details(payload: Mapping[str, Any]) -> list[str]:
         for key in _SHOWN
         if payload.get(key) not in (None, "")
     ]
+    if payload.get("supply_by"):  # a supplement's day to bring it by, and what to bring
+        parts.append(f"supply_by {roc_text(printable(str(payload['supply_by']), 10))}")
+    items = payload.get("items")
+    if isinstance(items, list) and items and all(isinstance(i, str) for i in items):
+        parts.append(f"items {printable('、'.join(items), 400)}")
     by = payload.get("by")
     if isinstance(by, Mapping):
         if by.get("self"):

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from eservice_desktop.cli import cmd_case_contact, cmd_case_county
+from eservice_desktop.cli.cmd_case_moves import add_supplement_options, transition_cmd
 from eservice_desktop.cli.common import (
     add_approval,
     add_json,
@@ -137,11 +138,13 @@ def _add_transitions(cs: argparse._SubParsersAction, common: argparse.ArgumentPa
             default="",
             help=_REASONS.get(name, "備註（記錄於案件）"),
         )
+        if name == "supplement":
+            add_supplement_options(t)
         if name == "close":
             # closing with fees still due: a supervisor's approval (exit 2 fees_due without)
             add_approval(t, reason=True)
         add_json(t)
-        t.set_defaults(func=_transition_cmd(func, needs_reason))
+        t.set_defaults(func=transition_cmd(func, needs_reason))
 
 
 def cmd_intake(args: argparse.Namespace) -> int:
@@ -253,7 +256,7 @@ def cmd_show(args: argparse.Namespace) -> int:
     }
     if app.catalogue.has_service(view.service_code):
         service = app.catalogue.service(view.service_code)
-        for key in ("documents_required", "documents_presented"):
+        for key in ("documents_required", "documents_presented", "supplement_items"):
             if isinstance(shown.get(key), list):
                 shown[key] = [service.document_name(d, lang_of(args)) for d in shown[key]]
     shown["attachments"] = ", ".join(
@@ -363,24 +366,6 @@ def cmd_search(args: argparse.Namespace) -> int:
 
     emit(args, {"total": total, "limit": limit, "offset": offset, "cases": data}, human)
     return 0
-
-
-def _transition_cmd(func, needs_reason: bool):  # type: ignore[no-untyped-def]
-    def run(args: argparse.Namespace) -> int:
-        app = open_from(args)
-        try:
-            text = args.reason if needs_reason else args.note
-            if func is cases.close_case:
-                approval = approval_from(args, args.note.strip())
-                view = cases.close_case(app, args.case_number, text, approval=approval)
-            else:
-                view = func(app, args.case_number, text)
-        finally:
-            app.close()
-        emit(args, view.to_json(), f"{view.case_number}: {status_label(view.status, args)}")
-        return 0
-
-    return run
 
 
 def _page_line(zh: bool, offset: int, shown: int, total: int) -> str:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from typing import Final
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
@@ -32,33 +33,37 @@ def _refuse(code: str, zh: str, en: str) -> DomainError:
     return DomainError(code, zh, en, FIELD)
 
 
+def _en(day: date) -> str:
+    return f"ROC {format_roc(day, 'short')}"
+
+
 def check_supply_by(app: App, day: date) -> date:
     """``day`` when a citizen can be told to bring the documents by it (the office's today
     at the earliest, a working day, within FURTHEST_DAYS); refused naming the day otherwise.
     Reads the calendar held in memory: the window asks it while the clerk types."""
     now = today(app)
-    shown = format_roc(day)
+    zh, en = format_roc(day), _en(day)
     if day < now:
         raise _refuse(
             "supply_by.past",
-            f"補件期限{shown}已經過了，請輸入今天（{format_roc(now)}）或以後的日期",
-            f"The date to supply by ({shown}) has passed: enter today ({format_roc(now)}) or later",
+            f"補件期限{zh}已經過了，請輸入今天（{format_roc(now)}）或以後的日期",
+            f"The date to supply by ({en}) has passed: enter today ({_en(now)}) or later",
         )
     if day > now + timedelta(days=FURTHEST_DAYS):
         raise _refuse(
             "supply_by.too_far",
-            f"補件期限{shown}超過一年，請輸入一年內的日期",
-            f"The date to supply by ({shown}) is more than a year away: enter one within a year",
+            f"補件期限{zh}超過一年，請輸入一年內的日期",
+            f"The date to supply by ({en}) is more than a year away: enter one within a year",
         )
     if not app.calendar.is_working_day(day):
-        nearest = format_roc(app.calendar.working_day_on_or_after(day))
+        nearest = app.calendar.working_day_on_or_after(day)
         note = app.calendar.note(day)
-        why = f"（{note}）" if note else ""
         raise _refuse(
             "supply_by.day_off",
-            f"補件期限{shown}{why}不是上班日，請改為上班日，例如{nearest}",
-            f"The date to supply by ({shown}) is not a working day{f' ({note})' if note else ''}: "
-            f"choose a working day such as {nearest}",
+            f"補件期限{zh}{f'（{note}）' if note else ''}不是上班日，"
+            f"請改為上班日，例如{format_roc(nearest)}",
+            f"The date to supply by ({en}) is not a working day{f' ({note})' if note else ''}: "
+            f"choose a working day such as {_en(nearest)}",
         )
     return day
 
@@ -71,15 +76,22 @@ def supply_by_from_text(app: App, text: str) -> date | None:
     return check_supply_by(app, parse_roc(text, FIELD))
 
 
-def _check_items(items: Sequence[str], documents: Sequence[str]) -> list[str]:
+def _check_items(
+    items: Sequence[str], service: Service | None, documents: Sequence[str]
+) -> list[str]:
+    """The documents named, as the case stores them (the catalogue's zh-TW names; an English
+    name, as ``case show --lang en`` lists them, is taken for its document)."""
+    english = {service.document_name(d, "en"): d for d in documents} if service else {}
     chosen = [" ".join(str(i).split()) for i in items]
+    chosen = [i if i in documents else english.get(i, i) for i in chosen]
     unknown = [i for i in chosen if i not in documents]
     if unknown:
-        listed = "、".join(documents) or "（無）"
+        listed_en = list(english) or list(documents)
         raise DomainError(
             "supply_items.unknown",
-            f"「{unknown[0]}」不是本案的應備文件（本案：{listed}）",
-            f"{unknown[0]!r} is not one of this case's documents ({', '.join(documents)})",
+            f"「{unknown[0]}」不是本案的應備文件（本案：{'、'.join(documents) or '無'}）",
+            f"{unknown[0]!r} is not one of this case's documents "
+            f"({'; '.join(listed_en) or 'none'})",
             "items",
         )
     return list(dict.fromkeys(chosen))
@@ -102,6 +114,8 @@ def request_supplement(
         if items:
             known = repo.load_state(s, case_id)
             documents = list(known.documents_required) if known else []
-            payload["items"] = _check_items(items, documents)
+            code = known.service_code if known else ""
+            service = app.catalogue.service(code) if app.catalogue.has_service(code) else None
+            payload["items"] = _check_items(items, service, documents)
         state = record(app, s, case_id, ev.SUPPLEMENT_REQUESTED, payload)
     return view_of(app, state)

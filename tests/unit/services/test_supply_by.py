@@ -61,7 +61,8 @@ def test_typed_days_the_counter_refuses(app: App) -> None:
     assert _refused(app, "999/1/4").code == "supply_by.too_far"
     day_off = _refused(app, "115/4/4")
     assert day_off.code == "supply_by.day_off" and "兒童節" in day_off.message_zh
-    assert "民國115年4月7日" in day_off.message_zh and "2026" not in day_off.message_en
+    assert "民國115年4月7日" in day_off.message_zh and "ROC 115/04/07" in day_off.message_en
+    assert "民國" not in _refused(app, "115/3/9").message_en
     assert _refused(app, "2026-03-17").code == "date.format"
     assert all(e.field == "supply_by" for e in (_refused(app, "x"), _refused(app, "115/3/9")))
 
@@ -79,8 +80,9 @@ def test_only_the_cases_own_documents_are_asked_for(app: App) -> None:
     with pytest.raises(DomainError) as e:
         cases.request_supplement(app, number, "缺件", ["戶口名簿"])
     assert e.value.code == "supply_items.unknown" and "申請人國民身分證正本" in e.value.message_zh
-    view = cases.request_supplement(app, number, "缺件", [" 印章或簽名 ", "印章或簽名"])
-    assert view.supplement_items == ["印章或簽名"]
+    assert "Seal or signature" in e.value.message_en
+    view = cases.request_supplement(app, number, "缺件", [" 印章或簽名 ", "Seal or signature"])
+    assert view.supplement_items == ["印章或簽名"]  # stored as the catalogue names it
 
 
 def test_the_payload_rule_takes_no_clock_and_refuses_what_no_office_takes() -> None:
