@@ -87,6 +87,9 @@ def status_of(s: Session, case_number: str, id_last4: str) -> dict[str, Any] | N
         # or e-mail got neither notice
         "rejection_reason": st.rejection_reason if st.lifecycle == REJECTED else "",
         "supplement_reason": st.supplement_reason if _awaiting_supplement(st) else "",
+        # and the day to bring it by and the documents, as its notice says them ("", [])
+        "supplement_by": st.supplement_by if _awaiting_supplement(st) else "",
+        "supplement_items": list(st.supplement_items) if _awaiting_supplement(st) else [],
     }
 
 

@@ -13,6 +13,8 @@ from eservice_desktop.domain.case import READY, CaseState
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.supply_by import supply_by_day
 
 
 def _sentence(text: str) -> str:
@@ -25,10 +27,15 @@ def _sentence(text: str) -> str:
 
 
 def _supplement(state: CaseState, _event: Event, what: str, catalogue: Catalogue) -> str:
+    """The reason, the documents asked for and the day to bring them by when the request
+    names them (``domain/supply_by.py``; a request of an earlier version names neither)."""
     reason = _sentence(state.supplement_reason) or "請洽本所。"
+    items = f"應補文件：{'、'.join(state.supplement_items)}。" if state.supplement_items else ""
+    by = supply_by_day(state.supplement_by)
+    when = f"請於{format_roc(by)}前" if by else "請於"
     phone = office_phone(catalogue, state.office)
     ask = f"如有疑問，請洽本所{phone}。" if phone else ""
-    return f"{what}尚需補正：{reason}請於補正後送交本所，以便續辦。{ask}"
+    return f"{what}尚需補正：{reason}{items}{when}補正後送交本所，以便續辦。{ask}"
 
 
 def _rejected(state: CaseState, _event: Event, what: str, catalogue: Catalogue) -> str:

@@ -15,7 +15,7 @@ from typing import Any
 from eservice_desktop.domain.case_number import parse_case_number
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
-from eservice_desktop.domain.rocdate import format_roc
+from eservice_desktop.domain.rocdate import format_roc, roc_text
 
 _STATE_TEXT = {
     "done": ("已完成", "done"),
@@ -197,6 +197,12 @@ def _reasons(data: dict[str, Any]) -> list[str]:
     if data.get("supplement_reason"):
         reason = html.escape(data["supplement_reason"])
         out.append(f"<p id='supplement'>{_bi('應補正事項', 'To be supplied')}：{reason}</p>")
+    if data.get("supplement_items"):
+        items = html.escape("、".join(str(i) for i in data["supplement_items"]))
+        out.append(f"<p id='supplement_items'>{_bi('應補文件', 'Documents')}：{items}</p>")
+    if data.get("supplement_by"):
+        by = html.escape(roc_text(str(data["supplement_by"])))
+        out.append(f"<p id='supplement_by'>{_bi('補件期限', 'Supply by')}：{by}</p>")
     return out
 
 

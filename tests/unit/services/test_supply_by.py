@@ -4,7 +4,9 @@ back the same by an office that knows nothing of them (the payload keeps keys it
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from factories import new_case
@@ -12,6 +14,7 @@ from factories import new_case
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.payloads.base import opt
 from eservice_desktop.services import cases, supplement
 from eservice_desktop.services.core import App
 
@@ -96,11 +99,22 @@ def test_the_payload_rule_takes_no_clock_and_refuses_what_no_office_takes() -> N
             pl.SupplementRequested.from_payload({"reason": "r", "items": items})
 
 
+@dataclass(frozen=True, kw_only=True)
+class _Earlier(pl.EventPayload):
+    """``case.supplement_requested`` as an earlier office and county read it."""
+
+    TYPE = ev.SUPPLEMENT_REQUESTED
+    items: list[Any] | None = opt()
+
+
 def test_an_office_that_names_neither_key_keeps_them_as_they_came() -> None:
     """An earlier version's payload class had ``items`` with no rule and no ``supply_by``:
-    the key it does not name is kept in ``extra`` and written back in place."""
+    the key it does not name is kept in ``extra`` and written back in place, so the event's
+    hash (``domain.chain``) is the same everywhere; and this version reads the earlier one's."""
     sent = {"reason": "r", "items": ["印章或簽名"], "supply_by": "2026-03-17"}
-    typed = pl.SupplementRequested.from_payload(sent)
-    assert typed.to_payload() == sent
+    earlier = _Earlier.from_payload(sent)
+    assert earlier.to_payload() == sent and earlier.extra == {"supply_by": "2026-03-17"}
+    assert pl.SupplementRequested.from_payload(sent).to_payload() == sent
     older = {"reason": "r", "items": []}
-    assert pl.SupplementRequested.from_payload(older).to_payload() == older
+    typed = pl.SupplementRequested.from_payload(older)
+    assert typed.to_payload() == older and typed.supply_by is None

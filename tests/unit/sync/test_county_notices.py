@@ -171,6 +171,20 @@ def test_supplement_and_rejection_carry_the_reason_once() -> None:
     )
 
 
+def test_a_supplement_notice_says_the_day_to_supply_by_and_the_documents() -> None:
+    """The request kept no day, so the notice could not say one: the clerk wrote it into the
+    reason, or the citizen was never told. A request of an earlier version says neither."""
+    payload = {"reason": "請補正", "items": ["印章或簽名", "申請人國民身分證正本"]}
+    sup = _event(ev.SUPPLEMENT_REQUESTED, {**payload, "supply_by": "2026-12-11"})
+    [m] = _texts(_received(), sup)
+    assert m.body.endswith(
+        "尚需補正：請補正。應補文件：印章或簽名、申請人國民身分證正本。"
+        "請於民國115年12月11日前補正後送交本所，以便續辦。"
+    )
+    [old] = _texts(_received(), _event(ev.SUPPLEMENT_REQUESTED, {"reason": "請補正", "items": []}))
+    assert old.body.endswith("尚需補正：請補正。請於補正後送交本所，以便續辦。")
+
+
 def _with_phone(phone: str = "03-3322101") -> Catalogue:
     """The shipped catalogue with H01's phone (only L05 has one in offices.json)."""
     services = resources.read_json("catalogue", "services.json")
