@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from eservice_desktop.domain.errors import DomainError
-from eservice_desktop.gui import case_end, case_notices, case_timeline
+from eservice_desktop.gui import case_end, case_notices, case_supplement, case_timeline
 from eservice_desktop.gui.approval import run_with_approval
 from eservice_desktop.gui.case_detail_files import CaseDetailFiles
 from eservice_desktop.gui.case_phone import PhoneRow
@@ -353,9 +353,7 @@ class CaseDetail(CaseDetailFiles):
         self._write(cases.accept_case, "")
 
     def request_supplement(self) -> None:
-        reason = self._reason()
-        if reason is not None:
-            self._write(cases.request_supplement, reason)
+        case_supplement.request(self, self._reason())  # the day and the documents asked
 
     def record_supplement(self) -> None:
         self._write(cases.record_supplement, self.reason_edit.text())

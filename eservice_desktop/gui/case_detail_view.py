@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.rocdate import format_roc
-from eservice_desktop.gui import labels
+from eservice_desktop.gui import case_supplement, labels
 from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.flow_layout import FlowLayout
@@ -329,9 +329,25 @@ class CaseDetailView(QWidget):
 
         return STATUS_LABELS.get(view.status, (view.status, view.status))[1]
 
+    def ask_supplement(self, view: cases.CaseView, reason: str) -> case_supplement.Asked | None:
+        """The day to supply by and the documents of 通知補正 (``gui/case_supplement.py``;
+        tests may answer instead)."""
+        return case_supplement.ask(self.ctx, self, view, reason)
+
+    def _supply_by_text(self, view: cases.CaseView) -> str:
+        """The day the citizen was given to bring the supplement, and whether it is over."""
+        if not view.supplement_by:
+            return ""
+        by = date.fromisoformat(view.supplement_by)
+        roc = format_roc(by, "long") if self.ctx.is_zh else by.isoformat()
+        if view.supplement_overdue:
+            return _t("，補件期限 {by} 已過").format(by=roc)
+        return _t("，請於 {by} 前補件").format(by=roc)
+
     def _deadline_text(self, view: cases.CaseView) -> str:
         if view.status == "supplement_requested":
-            return _t("補正中，期限暫停（{reason}）").format(reason=view.supplement_reason)
+            text = _t("補正中，期限暫停（{reason}）").format(reason=view.supplement_reason)
+            return text + self._supply_by_text(view)
         if view.due is None:
             return _t("期限暫停")
         due = date.fromisoformat(view.due)

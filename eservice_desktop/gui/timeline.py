@@ -18,6 +18,7 @@ from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.catalogue import DOCUMENT_FREE_KINDS, DOCUMENT_FREE_KINDS_EN
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.notice_labels import NOTICE_STAGE_LABELS
+from eservice_desktop.domain.rocdate import roc_text
 
 
 def _t(text: str) -> str:
@@ -209,7 +210,8 @@ def describe(
         return _identity(p)
     if t == ev.SUPPLEMENT_REQUESTED:
         items = ("、" if zh else ", ").join(str(i) for i in p.get("items") or [])
-        return _join(str(p.get("reason") or ""), items)
+        by = roc_text(str(p.get("supply_by") or ""))
+        return _join(str(p.get("reason") or ""), items, _t("{d} 前補件").format(d=by) if by else "")
     if t == ev.FEE_ASSESSED:
         return _fee(p)
     if t == ev.PAYMENT_RECORDED:

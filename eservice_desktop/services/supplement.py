@@ -17,6 +17,7 @@ from eservice_desktop.domain.catalogue import Service
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.domain.rocdate import format_roc, parse_roc
+from eservice_desktop.domain.text_values import typed_date
 from eservice_desktop.services.calendar import today
 from eservice_desktop.services.cases import CaseView, record, resolve_case_id, said, view_of
 from eservice_desktop.services.core import App
@@ -73,7 +74,7 @@ def supply_by_from_text(app: App, text: str) -> date | None:
     full-width digits too), checked as :func:`check_supply_by`; blank: no day."""
     if not text.strip():
         return None
-    return check_supply_by(app, parse_roc(text, FIELD))
+    return check_supply_by(app, parse_roc(typed_date(text), FIELD))
 
 
 def _check_items(

@@ -282,6 +282,34 @@
         <source>已要求縣府重送通知（案件 {n}）</source>
         <translation>Asked the county to resend the notice (case {n})</translation>
     </message>
+    <message>
+        <source>通知補正：案件 {number}</source>
+        <translation>Request a supplement: case {number}</translation>
+    </message>
+    <message>
+        <source>民眾會收到通知與補正事項：{reason}</source>
+        <translation>The applicant is notified of what to supply: {reason}</translation>
+    </message>
+    <message>
+        <source>民國年，例如 115/12/18；可空白</source>
+        <translation>ROC year, e.g. 115/12/18 (year 115 = 2026); may be left blank</translation>
+    </message>
+    <message>
+        <source>補件期限(&amp;D)</source>
+        <translation>Supply by &amp;date</translation>
+    </message>
+    <message>
+        <source>應補文件(&amp;F)</source>
+        <translation>Documents to supply (&amp;F)</translation>
+    </message>
+    <message>
+        <source>，補件期限 {by} 已過</source>
+        <translation>; the date to supply by, {by}, has passed</translation>
+    </message>
+    <message>
+        <source>，請於 {by} 前補件</source>
+        <translation>; to be supplied by {by}</translation>
+    </message>
 </context>
 <context>
     <name>IntakeForm</name>
@@ -733,6 +761,10 @@
     <message>
         <source>；</source>
         <translation>; </translation>
+    </message>
+    <message>
+        <source>{d} 前補件</source>
+        <translation>supply by {d}</translation>
     </message>
 </context>
 <context>

@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QTableWidget
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.gui.case_supplement import Asked
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import cases
 
@@ -45,6 +46,7 @@ def test_the_newest_event_is_in_sight_when_opened_and_after_an_action(
     last = table.rowCount() - 1
     assert not _row_in_sight(table, 0)  # more rows than the table shows at once
 
+    detail.ask_supplement = lambda *_: Asked([], None)  # type: ignore[method-assign]
     detail.reason_edit.setFocus()
     type_text("請補附戶口名簿影本")
     press(Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)

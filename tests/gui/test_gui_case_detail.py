@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QScrollArea, QW
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.gui.approval import ApprovalDialog
+from eservice_desktop.gui.case_supplement import Asked
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.services import payments
 
@@ -33,6 +34,7 @@ def test_supplement_record_close_update_the_timeline(qtbot, ctx: GuiContext):
     assert detail.error_label.text() == "請先輸入理由"
     assert detail.timeline_types() == paid
 
+    detail.ask_supplement = lambda *_: Asked([], None)  # type: ignore[method-assign]
     detail.reason_edit.setText("缺少委託書")
     detail.supplement_button.click()
     qtbot.waitUntil(lambda: len(detail.timeline_types()) == 4, timeout=3000)
@@ -168,6 +170,7 @@ def test_a_reason_typed_while_the_write_is_on_its_way_is_kept(qtbot, ctx: GuiCon
     number = new_case(ctx.app)
     _window, detail = open_case_detail(qtbot, ctx, number)
     qtbot.waitUntil(detail.supplement_button.isEnabled, timeout=3000)
+    detail.ask_supplement = lambda *_: Asked([], None)  # type: ignore[method-assign]
     detail.reason_edit.setText("缺少委託書")
     busy = threading.Event()
     ctx.tasks.run(busy.wait, 10)  # the writer is busy: the request waits behind it
@@ -214,6 +217,7 @@ def test_an_action_pressed_twice_is_done_once_without_a_refusal(qtbot, ctx: GuiC
     payments.record_payment(ctx.app, number, "cash", 15)
     _window, detail = open_case_detail(qtbot, ctx, number)
     qtbot.waitUntil(detail.supplement_button.isEnabled, timeout=3000)
+    detail.ask_supplement = lambda *_: Asked([], None)  # type: ignore[method-assign]
     detail.reason_edit.setText("缺少委託書")
     busy = threading.Event()
     ctx.tasks.run(busy.wait, 10)  # the writer is busy: the first request waits behind it
