@@ -57,6 +57,7 @@ class SupplementDialog(QDialog):
         self.asked: Asked | None = None
         self.setObjectName("supplement_dialog")
         self.setWindowTitle(_t("通知補正：案件 {number}").format(number=self.number))
+        self.setMinimumWidth(560)  # the longest document name and a refusal on one line or two
         said = QLabel(_t("民眾會收到通知與補正事項：{reason}").format(reason=reason), self)
         said.setWordWrap(True)
         said.setTextFormat(Qt.TextFormat.PlainText)
@@ -118,6 +119,7 @@ class SupplementDialog(QDialog):
             day = supplement.supply_by_from_text(self.ctx.app, self.date_edit.text())
         except DomainError as e:
             self.error_label.setText(self.ctx.message(e))
+            self.adjustSize()  # the refusal grew the dialog: shown whole, not cut at its foot
             self.date_edit.setFocus()
             self.date_edit.selectAll()
             return

@@ -53,6 +53,8 @@ def test_the_day_and_a_document_from_the_keyboard(qtbot, ctx: GuiContext, clock)
         QTest.keyClick(dialog.date_edit, Qt.Key.Key_Return)
         seen["refused"] = dialog.error_label.text()
         seen["kept"] = (dialog.isVisible(), dialog.date_edit.selectedText())
+        label = dialog.error_label
+        seen["whole"] = label.height() >= label.heightForWidth(label.width())
         type_text("１１５／３／１７")  # over the selected text, as an IME commits it
         QTest.keyClick(dialog.date_edit, Qt.Key.Key_Tab)
         QTest.keyClick(dialog.items_list, Qt.Key.Key_Down)  # the second document
@@ -65,7 +67,7 @@ def test_the_day_and_a_document_from_the_keyboard(qtbot, ctx: GuiContext, clock)
     assert seen["focus"] is True
     assert seen["items"][:2] == ["申請人國民身分證正本", "印章或簽名"]  # type: ignore[index]
     assert str(seen["refused"]).startswith("補件期限民國115年3月9日已經過了")
-    assert seen["kept"] == (True, "115/3/9")
+    assert seen["kept"] == (True, "115/3/9") and seen["whole"] is True
     view = cases.show_case(ctx.app, number)
     assert (view.supplement_by, view.supplement_items) == ("2026-03-17", ["印章或簽名"])
     said = "補正中，期限暫停（請補正），請於 民國115年3月17日 前補件"
