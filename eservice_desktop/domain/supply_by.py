@@ -105,12 +105,19 @@ def fold_supplement_requested(s: CaseState, p: SupplementRequested, e: Event) ->
 
 
 def supplement_fields(state: CaseState, today: date) -> dict[str, Any]:
-    """A case view's ``supplement_by``, ``supplement_overdue`` and ``supplement_items``: the
-    awaited request's, none once the supplement is brought (the stored ones stay its record)."""
+    """A case view's ``supplement_reason``, ``supplement_by``, ``supplement_overdue`` and
+    ``supplement_items``: the awaited request's, none once the supplement is brought (the
+    stored ones stay its record)."""
     if state.supplement_since is None:
-        return {"supplement_by": None, "supplement_overdue": False, "supplement_items": []}
+        return {
+            "supplement_reason": "",
+            "supplement_by": None,
+            "supplement_overdue": False,
+            "supplement_items": [],
+        }
     by = supply_by_day(state.supplement_by)
     return {
+        "supplement_reason": state.supplement_reason,
         "supplement_by": state.supplement_by or None,
         "supplement_overdue": supply_by_passed(by, today),
         "supplement_items": list(state.supplement_items),

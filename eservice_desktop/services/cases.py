@@ -256,8 +256,7 @@ def view_of(
         overpaid=max(-state.balance, 0),
         pickup_method=state.pickup_method,
         pickup_office=state.pickup_office,
-        supplement_reason=state.supplement_reason if state.supplement_since else "",
-        **supplement_fields(state, today(app)),
+        **supplement_fields(state, today(app)),  # the reason, day and documents awaited
         rejection_reason=state.rejection_reason,
         consent_kinds=sorted(state.consent_kinds),
         documents_required=list(state.documents_required),
