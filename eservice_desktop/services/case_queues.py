@@ -39,6 +39,7 @@ def _queue_row(
     received = repo.aware(r.received_at)
     summary = getattr(r, "state", None)
     reservation = str(summary.get("reservation_at") or "") if isinstance(summary, dict) else ""
+    by = str(summary.get("supplement_by") or "") if isinstance(summary, dict) else ""
     return QueueRow(
         case_id=r.case_id,
         case_number=r.case_number,
@@ -55,6 +56,7 @@ def _queue_row(
         channel=str(getattr(r, "channel", None) or "counter"),
         reservation_at=datetime.fromisoformat(reservation) if reservation else None,
         row_id=int(row_id),
+        supply_by=date.fromisoformat(by) if by else None,
     )
 
 

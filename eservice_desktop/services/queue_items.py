@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Final
 
 from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue
@@ -60,6 +60,8 @@ class QueueRow:
     reservation_at: datetime | None = None
     #: The row's rowid in ``cases``: the last term of every queue's order (0 from a search).
     row_id: int = 0
+    #: An awaited supplement's day to bring it by (補件期限), if the request gave one.
+    supply_by: date | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,11 @@ class Move:
 
     old: int | None
     new: int | None
+
+
+#: The due column of a case awaiting a supplement by a day, in time and past it.
+SUPPLY_BY: Final = ("補件 {day}", "supply by {day}")
+SUPPLY_LATE: Final = ("補件逾期 {day}", "supply overdue {day}")
 
 
 def format_day(day: date, zh: bool = True) -> str:
@@ -178,6 +185,12 @@ class Labels:
         return [item(r, self) for r in rows]
 
     def due(self, r: QueueRow) -> str:
+        """The due date; a case awaiting a supplement by a day: that day, marked once passed
+        (the list showed "—" and no case whose citizen was late to bring the documents)."""
+        if r.supply_by is not None and r.status == "supplement_requested":
+            late = r.supply_by < self.today
+            words = (SUPPLY_LATE if late else SUPPLY_BY)[0 if self.zh else 1]
+            return words.format(day=format_day(r.supply_by, self.zh))
         if not r.due:
             return "—"
         return format_day(r.due, self.zh) + (

@@ -43,7 +43,8 @@ from eservice_desktop.storage.revision import HEAD_REVISION
 TODAY_SQL = (
     "SELECT case_id, case_number, service_code, applicant_name, applicant_id, status,"
     " received_at, due_date, fees_due, paid, channel,"
-    " json_extract(state, '$.reservation_at'), cases.rowid"
+    " json_extract(state, '$.reservation_at'), cases.rowid,"
+    " json_extract(state, '$.supplement_by')"
     " FROM cases WHERE office = ? AND received_day = ?"
     " ORDER BY received_at DESC, cases.rowid DESC LIMIT ? OFFSET 0"
 )
@@ -172,4 +173,5 @@ def _row(r: Any, calendar: WorkingCalendar) -> QueueRow:
         channel=str(r[10] or "counter"),
         reservation_at=datetime.fromisoformat(reservation) if reservation else None,
         row_id=int(r[12]),
+        supply_by=date.fromisoformat(r[13]) if r[13] else None,
     )

@@ -212,6 +212,8 @@ def state_summary(state: CaseState) -> dict[str, Any]:
         "copies": state.copies,
         "pickup_method": state.pickup_method,
         "supplement_reason": state.supplement_reason,
+        # the day an awaited supplement is due back (ISO, "" for none): the queue marks it passed
+        "supplement_by": state.supplement_by if state.supplement_since else "",
         "rejection_reason": state.rejection_reason,
         "pickup_number": state.pickup_number,
         "open_conflicts": sorted(state.open_conflicts),

@@ -229,3 +229,23 @@ def test_a_calendar_handed_to_an_opening_that_upgrades_is_read_again(tmp_path: P
         assert core.calendar.note(date(2026, 3, 10)) == "颱風假"
     finally:
         core.close()
+
+
+def test_a_supplement_day_shows_in_the_due_column_and_is_marked_once_passed(
+    app: App, clock: object
+) -> None:
+    """A case awaiting a supplement showed "—" in every list: none said the citizen was late
+    to bring the documents. The first list and the core's say the day, then that it passed."""
+    clock.set(MORNING + timedelta(hours=2))  # type: ignore[attr-defined]
+    number = _take(app, MORNING, pay=True)
+    day = app.calendar.working_day_on_or_after(MORNING.date() + timedelta(days=1))
+    cases.request_supplement(app, number, "缺少委託書", supply_by=day)
+    roc = f"{day.year - 1911}/{day.month:02d}/{day.day:02d}"
+    raw, core = _both(app)
+    assert raw == core
+    assert [i.due_text for i in core.items if i.case_number == number] == [f"補件 {roc}"]  # type: ignore[attr-defined]
+    [waiting] = [i for i in queue_chunk(app, "supplement", "en").items if i.case_number == number]
+    assert waiting.due_text == f"supply by {day.isoformat()}"
+    clock.set(datetime.combine(day + timedelta(days=1), MORNING.timetz()))  # type: ignore[attr-defined]
+    [late] = queue_chunk(app, "supplement", "zh_TW").items
+    assert late.due_text == f"補件逾期 {roc}"
