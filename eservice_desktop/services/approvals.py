@@ -26,9 +26,9 @@ approves, in the same transaction, through ``services.ingest`` (:func:`append_ap
 Refusals are ``AuthError``s: ``auth.approval_required`` (no approval given),
 ``auth.self_approval`` (the approver is the signed-in operator), ``auth.bad_password``,
 ``auth.unknown_account``, ``auth.locked``, ``auth.inactive`` (from the password check),
-``auth.forbidden`` (the approver does not hold the supervisor role) and
-``auth.password_change_required`` (the approver's password was set by an office admin and not
-yet replaced by their own: someone else knows it).
+``auth.forbidden`` (the approver does not hold the supervisor role, or their scope does not
+take in the case's service) and ``auth.password_change_required`` (the approver's password
+was set by an office admin and not yet replaced by their own: someone else knows it).
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from eservice_desktop.domain import values
 from eservice_desktop.domain.case import APPROVAL_ACTIONS, CaseState
 from eservice_desktop.domain.errors import AuthError, DomainError, PasswordChangeRequired
 from eservice_desktop.domain.events import Event
-from eservice_desktop.domain.operators import Operator, Role, account_key
+from eservice_desktop.domain.operators import Action, Operator, Role, account_key
 from eservice_desktop.services import clock_guard, operators
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
@@ -150,12 +150,14 @@ def _not_supervisor(account: str) -> AuthError:
     )
 
 
-def _still_approver(session: Session, granted: Granted) -> None:
+def _still_approver(app: App, session: Session, granted: Granted, state: CaseState) -> None:
     """The approver's account read again in the approved write's transaction ``session``
     (write transactions are serial): a supervisor disabled, or whose supervisor role was taken,
     at another counter after their password was checked here approves nothing. The check
     before the transaction trusted that moment, and the void was recorded as approved by an
-    account that was no longer a supervisor when it was written."""
+    account that was no longer a supervisor when it was written. Here the approval meets its
+    case (``state``): the approver's scope must take in the case's service, as a clerk's
+    must to take it in (:func:`_out_of_scope`)."""
     row = session.get(OperatorRow, granted.approved_by)
     if row is None or not row.active:
         log.info("approval of %s refused: %s disabled", granted.action, granted.approved_by)
@@ -170,6 +172,36 @@ def _still_approver(session: Session, granted: Granted) -> None:
         raise _not_supervisor(row.account)
     if row.password_must_change:  # reset by an office admin since the password was checked
         raise PasswordChangeRequired(row.account, approver=True)
+    scope = frozenset(row.departments.split())
+    _out_of_scope(app, row.account, scope, state.service_code)
+
+
+def _out_of_scope(app: App, account: str, departments: frozenset[str], service_code: str) -> None:
+    """Refuses an approver whose scope (業務範圍) does not take in ``service_code``: a
+    supervisor of one department approved a void, a refund or a reduction on another's case,
+    and a scope the county provisioned naming the other kind of office's services (a land
+    office's department at a household office) approved household cases; only the role was
+    asked. An empty scope takes in every service, a service the catalogue no longer knows
+    (an old case) is not held against anyone."""
+    catalogue = app.catalogue
+    if not departments or not catalogue.has_service(service_code):
+        return
+    approver = Operator(account, account, frozenset({Role.SUPERVISOR}), departments)
+    if approver.can(Action.APPROVE, service_code, catalogue):
+        return
+    service = catalogue.service(service_code)
+    scope = " ".join(sorted(departments))
+    log.info("approval refused: %s's scope does not take in %s", account, service_code)
+    raise AuthError(
+        "auth.forbidden",
+        f"帳號 {account} 的業務範圍（{scope}）不含此案件的申辦項目"
+        f"「{service.name}」（{service_code}），不能核准：請由業務範圍包含此項目的主管核准",
+        f"Account {account}'s scope ({scope}) does not take in this case's service "
+        f"'{service.name_en}' ({service_code}): it cannot approve; a supervisor whose scope "
+        "takes it in approves",
+        "approver",
+        {"account": account, "service": service_code},
+    )
 
 
 def check(app: App, account: str, password: str, action: str, reason: str = "") -> Approval:
@@ -288,7 +320,7 @@ def append_approved(
     """Appends ``event`` (through ``services.ingest``), preceded by its approval when there is
     one, in the caller's transaction."""
     if granted is not None and state is not None:
-        _still_approver(session, granted)
+        _still_approver(app, session, granted, state)
         state = ingest(app, session, approval_event(app, granted, event), state)
     return ingest(app, session, event, state)
 
@@ -298,5 +330,5 @@ def append_approval_after(
 ) -> CaseState:
     """Appends the approval of an event already appended (an intake: nothing can precede a
     case's ``case.received``)."""
-    _still_approver(session, granted)
+    _still_approver(app, session, granted, state)
     return ingest(app, session, approval_event(app, granted, event), state)

@@ -1,0 +1,117 @@
+"""A supervisor's approval holds to the approver's scope (業務範圍), as the clerk's own intake
+does: only the role was asked, so a supervisor of one service approved a void, a refund or a
+reduction on a case of another, and a scope the county provisioned naming the land office's
+services approved at a household office.
+
+Real SQLite, real argon2id hashes, the real use cases."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from approvals_support import SUPERVISOR, add_accounts, supervisor_approval
+from factories import request
+from operator_support import chose_own
+from sqlalchemy import func, select
+
+from eservice_desktop.domain import events as ev
+from eservice_desktop.domain.errors import AuthError
+from eservice_desktop.domain.operators import Role
+from eservice_desktop.services import cases, fees, intake, operators, payments
+from eservice_desktop.services.approvals import Approval
+from eservice_desktop.services.core import App
+from eservice_desktop.storage.models import EventRow
+
+OTHER = "super05"  # a supervisor of the household book only
+PASSWORD = "super-secret-5"
+LAND = "landsup"  # the county's, scoped to the land office's department
+LAND_PASSWORD = "land-secret-6"
+
+
+@pytest.fixture
+def office(app: App) -> App:
+    add_accounts(app)
+    boss = app.operator
+    operators.create_operator(
+        app, OTHER, "張主管", [Role.SUPERVISOR], PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
+    )
+    chose_own(app, OTHER)
+    record = {
+        "account": LAND,
+        "name": "地政主管",
+        "roles": ["supervisor"],
+        "departments": ["land"],
+        "password_hash": operators.hash_password(LAND_PASSWORD, LAND),
+    }
+    operators.upsert_provisioned(app, [record])
+    app.operator = boss
+    return app
+
+
+def _count(app: App) -> int:
+    with app.reading() as s:
+        return int(s.scalar(select(func.count()).select_from(EventRow)) or 0)
+
+
+def _refused(app: App, call: Any, account: str) -> AuthError:
+    before = _count(app)
+    with pytest.raises(AuthError) as refused:
+        call()
+    assert _count(app) == before  # nothing of the exception stored
+    e = refused.value
+    assert e.reason == "auth.forbidden"
+    assert e.field == "approver"
+    assert e.extra == {"account": account, "service": "HR-TRANSCRIPT"}
+    assert "業務範圍" in e.message_zh and "HR-TRANSCRIPT" in e.message_zh
+    assert "scope" in e.message_en and "HR-TRANSCRIPT" in e.message_en
+    return e
+
+
+def test_a_supervisor_of_another_service_approves_no_void_refund_or_reduction(
+    office: App,
+) -> None:
+    app = office
+    number = intake.intake(app, request(copies=2)).case_number  # HR-TRANSCRIPT
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    other = Approval(OTHER, PASSWORD)
+    _refused(app, lambda: payments.void_receipt(app, receipt, "金額誤收", approval=other), OTHER)
+    _refused(app, lambda: payments.refund(app, receipt, 10, "溢收", approval=other), OTHER)
+    fresh = intake.intake(app, request(copies=2)).case_number
+    _refused(
+        app,
+        lambda: fees.assess(app, fresh, reduction=10, reason="減半", approval=other),
+        OTHER,
+    )
+    # a supervisor whose scope takes the service in (here: every service) still approves
+    assert payments.void_receipt(app, receipt, "金額誤收", approval=supervisor_approval()).status
+    approvals = [e for e in cases.show_case(app, number).events if e["type"] == ev.APPROVAL_GRANTED]
+    assert [a["payload"]["approved_by"] for a in approvals] == [SUPERVISOR]
+
+
+def test_a_land_scoped_supervisor_approves_nothing_on_a_household_case(office: App) -> None:
+    app = office
+    number = intake.intake(app, request(copies=2)).case_number
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    land = Approval(LAND, LAND_PASSWORD)
+    e = _refused(app, lambda: payments.void_receipt(app, receipt, "誤收", approval=land), LAND)
+    assert "(land)" in e.message_en
+    # at intake too: a reduction approved out of scope leaves no case behind
+    _refused(
+        app,
+        lambda: intake.intake(
+            app, request(copies=2, fee_reduction=10, fee_reason="減半", approval=land)
+        ),
+        LAND,
+    )
+
+
+def test_a_scope_naming_the_service_or_its_department_approves(office: App) -> None:
+    app = office
+    operators.set_roles(app, OTHER, [Role.SUPERVISOR], ["household"])
+    number = intake.intake(app, request(copies=2)).case_number
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    assert payments.refund(app, receipt, 10, "溢收", approval=Approval(OTHER, PASSWORD)).refunded
+    operators.set_roles(app, OTHER, [Role.SUPERVISOR], ["HR-TRANSCRIPT"])
+    again = payments.refund(app, receipt, 5, "溢收", approval=Approval(OTHER, PASSWORD))
+    assert again.refunded == 15
