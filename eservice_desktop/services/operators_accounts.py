@@ -223,6 +223,8 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
     their own at the next sign-in; the owner's own clears the mark."""
     me = current(app)
     own = check_account(account) == me.account if account else False
+    if old_password is not None and not own:
+        raise _own_of_another(account, me.account)
     if not own or old_password is None:
         require(app, Action.MANAGE_OPERATORS)
     with app.reading() as s:
@@ -256,6 +258,21 @@ def set_password(app: App, account: str, new_password: str, old_password: str | 
         password_set_here(app, account, password_mark(row))
     log.info("password of %s set by %s", account, me.account)
     return account
+
+
+def _own_of_another(account: str, signed_in: str) -> DomainError:
+    """One's own password (the old one given) for an account not signed in: an admin's
+    ``passwd clerk07 --own`` was taken as a reset, the old password never checked."""
+    shown = values.printable(account, 40)
+    return DomainError(
+        "operator.own_other",
+        f"只能以舊密碼變更目前登入帳號（{signed_in}）自己的密碼：{shown} 請自行登入後變更；"
+        "事務所管理者重設他人密碼不需舊密碼（不加 --own）",
+        f"Only the signed-in account ({signed_in}) changes its own password with the old one: "
+        f"{shown} signs in and changes it; an office admin resets another's password without "
+        "the old one (without --own)",
+        "account",
+    )
 
 
 def _same_as_set() -> DomainError:

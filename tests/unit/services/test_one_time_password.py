@@ -234,3 +234,58 @@ def test_the_command_line_signs_in_and_refuses_everything_but_passwd_own(
     assert code == 0 and data["password_change_required"] is False
     code, data, _ = cli("case", "search", "王", "--json")
     assert code == 0 and data["total"] == 0
+
+
+def _hash_and_mark(data: Path, account: str) -> tuple[str, int]:
+    from db_support import connect_db
+
+    with connect_db(data) as conn:
+        sql = "SELECT password_hash, password_must_change FROM operators WHERE account = ?"
+        row = conn.execute(sql, (account,)).fetchone()
+        return str(row[0]), int(row[1])
+
+
+def test_passwd_own_for_another_account_is_refused_not_taken_as_a_reset(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``operator passwd clerk07 --own`` typed by the signed-in office admin (the clerk at the
+    admin's counter, old and new typed) said 已設定 clerk07 的密碼: the old password was never
+    checked, a wrong one alike, and the new one became a one-time password the clerk had to
+    replace again. The demo operator's ``passwd demo-sup --own`` did the same to demo-sup."""
+    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
+    data = tmp_path / "office"
+    cli = _Cli(data, capsys, monkeypatch)
+    assert cli("setup", "--admin", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    assert cli("login", "boss", "--password-stdin", stdin=ADMIN_PW)[0] == 0
+    add = ("operator", "add", "clerk07", "--name", "王承辦", "--roles", "clerk")
+    assert cli(*add, "--password-stdin", stdin=FIRST)[0] == 0
+    before = _hash_and_mark(data, "clerk07")
+    own = ("operator", "passwd", "clerk07", "--own", "--password-stdin")
+    code, data_out, _ = cli(*own, "--json", stdin=f"not the old one\n{OWN}\n")
+    assert (code, data_out["ok"], data_out["error"]) == (2, False, "operator.own_other")
+    assert "boss" in data_out["message"] and "clerk07" in data_out["message"]
+    code, _, err = cli("--lang", "en", *own, stdin=f"{FIRST}\n{OWN}\n")
+    assert code == 2 and "Only the signed-in account (boss)" in err
+    assert _hash_and_mark(data, "clerk07") == before  # nothing changed
+    code, listed, _ = cli("report", "access", "--action", "account", "--json")
+    assert not any("password clerk07" in r["detail"] for r in listed["records"])
+    # the admin's reset (no --own) and the owner's own (signed in) still work
+    assert cli("operator", "passwd", "clerk07", "--password-stdin", stdin=f"{OWN}x\n")[0] == 0
+    assert cli("login", "clerk07", "--password-stdin", stdin=f"{OWN}x\n")[0] == 0
+    assert cli(*own, stdin=f"{OWN}x\n{OWN}\n")[0] == 0
+    assert _hash_and_mark(data, "clerk07")[1] == 0
+
+
+def test_demo_passwd_own_of_the_demo_supervisor_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ESERVICE_DEMO", "1")
+    data = tmp_path / "demo"
+    cli = _Cli(data, capsys, monkeypatch)
+    own = ("operator", "passwd", "demo-sup", "--own", "--password-stdin", "--json")
+    assert cli("demo", "seed", "--cases", "1")[0] == 0  # adds the demo supervisor
+    before = _hash_and_mark(data, "demo-sup")
+    password = operators.DEMO_SUPERVISOR_PASSWORD
+    code, out, _ = cli(*own, stdin=f"{password}\nnew demo pass 1\n")
+    assert (code, out["error"]) == (2, "operator.own_other")
+    assert _hash_and_mark(data, "demo-sup") == before
