@@ -108,6 +108,8 @@ def cmd_list(args: argparse.Namespace) -> int:
             flags = ("" if v.active else say(args, " 已停用", " disabled")) + (
                 say(args, " 已鎖定", " locked") if v.locked else ""
             )
+            if v.must_change_password:  # the admin's one-time password, not yet replaced
+                flags += say(args, " 待變更密碼", " must change password")
             scope = ",".join(v.departments) or "*"
             lines.append(f"{v.account}  {v.name}  {','.join(v.roles)}  [{scope}]{flags}")
         return "\n".join(lines)

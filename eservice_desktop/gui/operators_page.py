@@ -170,11 +170,18 @@ class OperatorsPage(QWidget):
         )
 
     def _state_text(self, op: operators.AccountView) -> str:
+        """Active, locked or disabled; and whether its owner has yet to replace the password
+        an office admin set (a one-time password): the page said 啟用 of an account whose
+        password the admin still knew, and nobody could see who had not signed in since."""
         if not op.active:
-            return self.tr("停用")
-        if op.locked:
-            return self.tr("暫時鎖定（密碼錯誤過多）")
-        return self.tr("啟用")
+            state = self.tr("停用")
+        elif op.locked:
+            state = self.tr("暫時鎖定（密碼錯誤過多）")
+        else:
+            state = self.tr("啟用")
+        if op.must_change_password:
+            state += self.tr("；待本人變更密碼（管理者設定的一次性密碼）")
+        return state
 
     def _show(self, rows: Any, select: str | None) -> None:
         self.operators = list(rows)

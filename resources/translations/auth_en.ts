@@ -305,6 +305,10 @@
         <translation>Active</translation>
     </message>
     <message>
+        <source>；待本人變更密碼（管理者設定的一次性密碼）</source>
+        <translation>; must change password (a one-time password an admin set)</translation>
+    </message>
+    <message>
         <source>全部</source>
         <translation>All</translation>
     </message>

@@ -212,6 +212,12 @@ def test_the_command_line_signs_in_and_refuses_everything_but_passwd_own(
         ("boss", False),
         ("clerk07", True),
     ]
+    # the text listing says it too (it showed the account as any other)
+    code, text, _ = cli("operator", "list")
+    lines = dict(line.split("  ", 1) for line in text.splitlines())
+    assert lines["clerk07"].endswith(" 待變更密碼") and "待變更" not in lines["boss"]
+    code, text, _ = cli("--lang", "en", "operator", "list")
+    assert "clerk07  王承辦  clerk,supervisor  [*] must change password" in text
 
     code, data, _ = cli("login", "clerk07", "--password-stdin", "--json", stdin=FIRST)
     assert code == 0 and data["password_change_required"] is True

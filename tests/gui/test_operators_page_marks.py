@@ -1,0 +1,64 @@
+"""The operators page (F11) says which accounts still have the one-time password an office
+admin set (migration 0025): it said 啟用 of them, and the admin could not see who had not yet
+signed in to choose their own. Driven from the keyboard, offscreen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from gui_keys import open_window, press
+from operator_support import chose_own
+from PySide6.QtCore import Qt
+
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import operators
+
+OPERATORS_PAGE = "eservice_desktop.gui.operators_page"
+MARK = "待本人變更密碼"
+
+
+def _state(page: Any, account: str) -> str:
+    table = page.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == account)
+    return str(table.item(row, 4).text())
+
+
+@pytest.mark.usefixtures("qapp")
+def test_the_page_marks_the_accounts_whose_owner_has_not_chosen_a_password(
+    qtbot: Any, ctx: GuiContext
+) -> None:
+    app = ctx.app
+    admin = app.operator
+    operators.create_operator(app, "clerk07", "王承辦", ["clerk"], "given by admin 1")
+    operators.create_operator(app, "clerk08", "李承辦", ["clerk"], "given by admin 2")
+    chose_own(app, "clerk08")
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 2, timeout=20000)
+    assert _state(page, "clerk07") == "啟用；待本人變更密碼（管理者設定的一次性密碼）"
+    assert _state(page, "clerk08") == "啟用"
+    # the owner's own password clears it; the next look at the page says so
+    app.operator = operators.login(app, "clerk07", "given by admin 1")
+    operators.set_password(app, "clerk07", "my very own 3", old_password="given by admin 1")
+    app.operator = admin
+    page.reload()
+    qtbot.waitUntil(lambda: MARK not in _state(page, "clerk07"), timeout=20000)
+    assert _state(page, "clerk07") == "啟用"
+
+
+def test_the_mark_reads_in_english_and_beside_a_lock(
+    qtbot: Any, ctx: GuiContext, english: None
+) -> None:
+    from eservice_desktop.gui.operators_page import OperatorsPage
+
+    page = OperatorsPage(ctx)
+    qtbot.addWidget(page)
+    view = operators.AccountView(
+        "clerk07", "王承辦", ("clerk",), (), True, True, "local", None, must_change_password=True
+    )
+    assert page._state_text(view) == (
+        "Locked for a while (wrong passwords); must change password (a one-time password an "
+        "admin set)"
+    )
