@@ -75,6 +75,7 @@ def read_new_password(args: argparse.Namespace) -> str:
 
 def cmd_login(args: argparse.Namespace) -> int:
     from eservice_desktop.services import operators
+    from eservice_desktop.services.operators_audit import COMMAND_LINE
 
     password = read_password(args)
     if not password:  # a script that forgot to pipe it: not a wrong password (the lockout)
@@ -84,7 +85,7 @@ def cmd_login(args: argparse.Namespace) -> int:
     app = open_from(args)
     try:
         app.operator = None
-        op = operators.login(app, args.account, password)
+        op = operators.login(app, args.account, password, via=COMMAND_LINE)
         token = operators.open_session(app, os_user(), _session_token(app.settings))
         write_session_file(app.settings, token)
         minutes = app.settings.idle_lock_min

@@ -111,11 +111,28 @@ def cmd_list(args: argparse.Namespace) -> int:
             if v.must_change_password:  # the admin's one-time password, not yet replaced
                 flags += say(args, " 待變更密碼", " must change password")
             scope = ",".join(v.departments) or "*"
-            lines.append(f"{v.account}  {v.name}  {','.join(v.roles)}  [{scope}]{flags}")
+            line = f"{v.account}  {v.name}  {','.join(v.roles)}  [{scope}]{flags}"
+            lines.append(line + _last_sign_in(args, v.last_login_at, v.last_login_via))
         return "\n".join(lines)
 
     emit(args, data, text)
     return 0
+
+
+#: Where a sign-in was typed (``operators_audit.VIAS``), as a listing says it.
+_VIA = {"window": ("櫃檯視窗", "window"), "command line": ("命令列", "command line")}
+
+
+def _last_sign_in(args: argparse.Namespace, at: str | None, via: str | None) -> str:
+    """``  上次登入 115/12/05 14:03（命令列）``: when and where the account last signed in at
+    this counter (an auditor could not tell the window's sign-ins from a shell's)."""
+    if at is None:
+        return ""
+    from eservice_desktop.domain.rocdate import roc_text
+
+    zh, en = _VIA.get(via or "", ("", ""))
+    where = say(args, f"（{zh}）" if zh else "", f" ({en})" if en else "")
+    return say(args, "  上次登入 ", "  last sign-in ") + roc_text(at) + where
 
 
 def cmd_passwd(args: argparse.Namespace) -> int:

@@ -96,22 +96,23 @@ class SignIn:
 def authenticate(app: App, account: str, password: str, locked: str | None) -> SignIn:
     """Worker side of the login screen. ``locked``: the account the window is locked for."""
     from eservice_desktop.services import operators
+    from eservice_desktop.services.operators_audit import WINDOW
 
     account = account_key(account)  # as kept: Caps Lock on is the same account
     if app.settings.demo and account == operators.DEMO_OPERATOR.account and not password:
         # Demo mode: the demo operator has no password (as at start, without one).
         return SignIn(operators.sign_in_demo(app), locked != account)
     if locked is None:
-        return SignIn(operators.login(app, account, password), True)
+        return SignIn(operators.login(app, account, password, via=WINDOW), True)
     if account == locked:
-        return SignIn(operators.login(app, account, password), False)
+        return SignIn(operators.login(app, account, password, via=WINDOW), False)
     who = operators.verify_password(app, account, password)
     if not (TAKEOVER_ROLES & who.roles):
         raise NotYours(who)
     # The sign-in first: the county may refuse it (disabled there, not yet synced here) after
     # the offline check said yes, and the locked operator's session then goes on, as the
     # access log must say (it read "taken over" by a supervisor the counter refused).
-    signed_in = operators.login(app, account, password)
+    signed_in = operators.login(app, account, password, via=WINDOW)
     operators.record_sign_out(app, locked, f"taken over by {signed_in.account}")
     return SignIn(signed_in, True)
 

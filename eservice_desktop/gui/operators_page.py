@@ -33,6 +33,7 @@ from eservice_desktop.gui.accessible import SpokenLabel
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.flow_layout import FlowLayout
 from eservice_desktop.gui.keyboard import keys_as_typed
+from eservice_desktop.gui.operators_cells import last_sign_in_text, state_text
 from eservice_desktop.services import operators
 
 
@@ -67,7 +68,7 @@ class OperatorsPage(QWidget):
     def _build_table(self) -> QTableWidget:
         """The office's accounts, one row each; selecting one loads it into the form."""
         columns = [self.tr("帳號"), self.tr("姓名"), self.tr("角色"), self.tr("業務範圍")]
-        columns.append(self.tr("狀態"))
+        columns += [self.tr("狀態"), self.tr("上次登入")]
         self.table = QTableWidget(0, len(columns), self)
         self.table.setObjectName("operators_table")
         self.table.setAccessibleName(self.tr("操作人員帳號"))
@@ -169,20 +170,6 @@ class OperatorsPage(QWidget):
             self.ctx.pick(*ROLE_LABELS[r]) for r in Role if r.value in roles
         )
 
-    def _state_text(self, op: operators.AccountView) -> str:
-        """Active, locked or disabled; and whether its owner has yet to replace the password
-        an office admin set (a one-time password): the page said 啟用 of an account whose
-        password the admin still knew, and nobody could see who had not signed in since."""
-        if not op.active:
-            state = self.tr("停用")
-        elif op.locked:
-            state = self.tr("暫時鎖定（密碼錯誤過多）")
-        else:
-            state = self.tr("啟用")
-        if op.must_change_password:
-            state += self.tr("；待本人變更密碼（管理者設定的一次性密碼）")
-        return state
-
     def _show(self, rows: Any, select: str | None) -> None:
         self.operators = list(rows)
         keep = select or self.editing
@@ -194,7 +181,8 @@ class OperatorsPage(QWidget):
                 op.name,
                 self._role_text(op.roles),
                 " ".join(sorted(op.departments)) or self.tr("全部"),
-                self._state_text(op),
+                state_text(op),
+                last_sign_in_text(op),
             )
             for col, text in enumerate(cells):
                 item = QTableWidgetItem(text)

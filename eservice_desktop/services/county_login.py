@@ -105,7 +105,7 @@ def _ask(client: CountyClient, account: str, password: str) -> CountyAnswer | No
     return CountyAnswer(reason, tuple(answer.roles))
 
 
-def online_login(app: App, account: str, password: str) -> Operator | None:
+def online_login(app: App, account: str, password: str, *, via: str = "") -> Operator | None:
     """The operator the county signs in (or the refusal it gives, raised); None when the
     county is not asked or cannot answer: the caller checks offline."""
     try:
@@ -123,7 +123,8 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
             answer = _ask(client, account, password)
         except AuthError as e:  # the county's rate limit: in the access log as any refusal
             with app.transaction() as s:
-                audit.refused(app, s, account if source else None, e.reason, sign_in=True)
+                named = account if source else None
+                audit.refused(app, s, named, e.reason, sign_in=True, via=via)
             raise
         if answer is None:
             return None
@@ -140,10 +141,12 @@ def online_login(app: App, account: str, password: str) -> Operator | None:
     if answer.reason == "auth.unknown_account" and source is None:
         raise _unknown()
     log.info("sign-in of %s checked by the county", account)
-    return county_sign_in(app, account, answer.reason, answer.roles)
+    return county_sign_in(app, account, answer.reason, answer.roles, via=via)
 
 
-def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) -> Operator:
+def county_sign_in(
+    app: App, account: str, reason: str, roles: Iterable[str], *, via: str = ""
+) -> Operator:
     """Signs in (or refuses) ``account`` as the county decided (:func:`online_login`:
     ``reason`` empty = the county accepted the password, with the account's ``roles`` there).
     A wrong password counts towards this office's lockout; a lock here still holds; an account
@@ -164,13 +167,13 @@ def county_sign_in(app: App, account: str, reason: str, roles: Iterable[str]) ->
                 row.failed_attempts = 0
                 row.locked_until = None
                 row.last_login_at = now
-                audit.signed_in(app, s, row.account, "checked by the county")
+                audit.signed_in(app, s, row.account, "checked by the county", via=via)
                 op = _operator(row)
                 grants = _grants(row)
                 mark = password_mark(row)
         if error is not None:
             named = None if error.reason == "auth.unknown_account" else account
-            audit.refused(app, s, named, error.reason, sign_in=True)
+            audit.refused(app, s, named, error.reason, sign_in=True, via=via)
     if error is not None:
         raise error
     _stamp(app, op, grants, mark)

@@ -24,14 +24,12 @@ from eservice_desktop.domain.operators import (  # noqa: F401
     check_password,
 )
 from eservice_desktop.services.operators_accounts import (
-    AccountView,
     activate,
     create_first_admin,
     create_operator,
     deactivate,
     ensure_demo_supervisor,
     get_operator,
-    list_operators,
     set_password,
     set_roles,
 )
@@ -55,6 +53,7 @@ from eservice_desktop.services.operators_signin import (
     require,
     verify_password,
 )
+from eservice_desktop.services.operators_views import AccountView, list_operators
 
 __all__ = [
     "DEMO_OPERATOR",

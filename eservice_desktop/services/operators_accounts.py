@@ -12,9 +12,6 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
-from datetime import datetime
-from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -58,23 +55,6 @@ from eservice_desktop.storage.models_operators import OperatorRow
 log = logging.getLogger("eservice.operators")
 
 # --- accounts (office admin) --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class AccountView:
-    account: str
-    name: str
-    roles: tuple[str, ...]
-    departments: tuple[str, ...]
-    active: bool
-    locked: bool
-    source: str
-    last_login_at: str | None
-    #: The password was set by an office admin and not yet replaced by its owner's own.
-    must_change_password: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        return {**asdict(self), "roles": list(self.roles), "departments": list(self.departments)}
 
 
 def _check_name(name: object, typed: bool = True) -> str:
@@ -179,30 +159,6 @@ def create_operator(
         audit.note(app, s, created)
     log.info("operator %s created by %s", op.account, admin.account)
     return op
-
-
-def _view(row: OperatorRow, now: datetime) -> AccountView:
-    locked_until = _aware(row.locked_until)
-    last = _aware(row.last_login_at)
-    return AccountView(
-        account=row.account,
-        name=row.name,
-        roles=tuple(row.roles.split()),
-        departments=tuple(row.departments.split()),
-        active=row.active,
-        locked=locked_until is not None and locked_until > now,
-        source=row.source,
-        last_login_at=last.isoformat() if last else None,
-        must_change_password=bool(row.password_must_change),
-    )
-
-
-def list_operators(app: App) -> list[AccountView]:
-    require(app, Action.MANAGE_OPERATORS)
-    now = app.now()
-    with app.reading() as s:
-        rows = s.scalars(select(OperatorRow).order_by(OperatorRow.account)).all()
-        return [_view(r, now) for r in rows]
 
 
 def _row(s: Session, account: str) -> OperatorRow:

@@ -19,17 +19,29 @@ Sign-ins are records of their own action, ``signin`` (:func:`signed_in`, :func:`
 ``refused clerk07: wrong password``, ``signed-out clerk07: idle``. A refusal of a name that is
 no account here names no account (``device:NN``, ``refused: unknown account``): what was typed
 may be a password or an ID number typed in the wrong field. Nothing of a password is written.
+A sign-in and a refused one say where the password was typed, the last part of the detail
+(:data:`WINDOW`, :data:`COMMAND_LINE`): ``signed-in clerk07: window``, ``refused clerk07:
+wrong password; command line``. An auditor could not tell a sign-in at the counter window from
+a ``login`` in a shell of the same PC (a script, a remote session).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import TypeAlias
+from typing import Final, TypeAlias
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.services import access
 from eservice_desktop.services.core import App
+from eservice_desktop.storage.models_audit import AccessLogRow
+
+#: Where a sign-in's password was typed: the counter window (its login screen, an unlock, a
+#: supervisor over the lock) or the command line (``login``).
+WINDOW: Final = "window"
+COMMAND_LINE: Final = "command line"
+VIAS: Final = (WINDOW, COMMAND_LINE)
 
 #: An account as the county provisions it and as stored: ``(name, roles, departments, active,
 #: password_hash)``, roles and departments space-separated.
@@ -116,19 +128,31 @@ _REFUSALS = {
 }
 
 
-def signed_in(app: App, s: Session, account: str, how: str = "") -> None:
-    """``account`` signed in (``how``: ``checked by the county``, ``unlocked``...)."""
-    text = detail("signed-in", account, [how] if how else ())
+def signed_in(app: App, s: Session, account: str, how: str = "", *, via: str = "") -> None:
+    """``account`` signed in (``how``: ``checked by the county``...; ``via``: :data:`WINDOW`
+    or :data:`COMMAND_LINE`, "" when the caller did not say)."""
+    text = detail("signed-in", account, [p for p in (how, _via(via)) if p])
     access.append(app, s, access.SIGNIN, detail=text, operator=account)
 
 
-def refused(app: App, s: Session, account: str | None, reason: str, *, sign_in: bool) -> None:
+def _via(via: str) -> str:
+    if via and via not in VIAS:
+        raise ValueError(f"unknown sign-in place {via!r}")
+    return via
+
+
+def refused(
+    app: App, s: Session, account: str | None, reason: str, *, sign_in: bool, via: str = ""
+) -> None:
     """A password check of ``account`` (None: no such account here) refused for ``reason``
     (``auth.*``); not ``sign_in``: another check of a password (a supervisor's approval at
-    another operator's counter, the old password of one's own new one)."""
+    another operator's counter, the old password of one's own new one). ``via``: where a
+    sign-in's password was typed."""
     why = [_REFUSALS.get(reason, reason.removeprefix("auth."))]
     if not sign_in:
         why.append("password check")
+    if _via(via):
+        why.append(via)
     if account is None:
         text, by = "; ".join(["refused: unknown account", *why[1:]]), app.device_actor.clerk
     else:
@@ -140,3 +164,19 @@ def signed_out(app: App, s: Session, account: str, why: str = "") -> None:
     """``account``'s session ended (``why``: ``idle``, ``taken over by sup01``...)."""
     text = detail("signed-out", account, [why] if why else ())
     access.append(app, s, access.SIGNIN, detail=text, operator=account)
+
+
+def last_sign_in_via(s: Session, account: str) -> str | None:
+    """Where ``account`` last signed in at this counter (:data:`VIAS`), read from its last
+    ``signed-in`` record; None when it never did, or before the place was recorded."""
+    query = (
+        select(AccessLogRow.detail)
+        .where(AccessLogRow.operator == account, AccessLogRow.action == access.SIGNIN)
+        .where(AccessLogRow.detail.startswith(f"signed-in {account}", autoescape=True))
+        .order_by(AccessLogRow.seq.desc())
+        .limit(1)
+    )
+    last = s.scalar(query)
+    if last is None:
+        return None
+    return next((v for v in VIAS if last.endswith((f": {v}", f"; {v}"))), None)

@@ -354,10 +354,10 @@ def accounts_exist(app: App) -> bool:
         return s.execute(others.limit(1)).first() is not None
 
 
-def _verify_committed(app: App, account: str, password: str, login: bool) -> tuple[Operator, str]:
+def _verified(app: App, account: str, password: str, via: str | None) -> tuple[Operator, str]:
     """Checks the password; failures are committed even though an AuthError is raised, each
-    with its record in the access log, as a sign-in is. Returns the operator and the
-    :func:`password_mark` of their password."""
+    with its record in the access log, as a sign-in is (``via``: where it was typed; None: not
+    a sign-in). Returns the operator and the :func:`password_mark` of their password."""
     error: AuthError | None = None
     with app.transaction() as s:
         try:
@@ -365,11 +365,11 @@ def _verify_committed(app: App, account: str, password: str, login: bool) -> tup
         except AuthError as e:
             error = e
             known = None if e.reason == "auth.unknown_account" else account_key(account)
-            _audit().refused(app, s, known, e.reason, sign_in=login)
+            _audit().refused(app, s, known, e.reason, sign_in=via is not None, via=via or "")
         else:
-            if login:
+            if via is not None:
                 row.last_login_at = app.now()
-                _audit().signed_in(app, s, row.account)
+                _audit().signed_in(app, s, row.account, via=via)
             op = _operator(row)
             password = password_mark(row)  # after a rehash: the hash now stored
     if error is not None:
@@ -380,20 +380,20 @@ def _verify_committed(app: App, account: str, password: str, login: bool) -> tup
 def verify_password(app: App, account: str, password: str) -> Operator:
     """The account's operator when the password is right, without signing in (approvals: a
     supervisor confirms on the clerk's counter). Wrong passwords count towards the lockout."""
-    return _verify_committed(app, account, password, login=False)[0]
+    return _verified(app, account, password, None)[0]
 
 
-def login(app: App, account: str, password: str) -> Operator:
-    """Signs ``account`` in on this App (argon2id verify, lockout after repeated failures).
-
-    An enrolled office asks the county first when it can reach it (``services.county_login``:
+def login(app: App, account: str, password: str, *, via: str = "") -> Operator:
+    """Signs ``account`` in on this App (argon2id verify, lockout after repeated failures;
+    ``via``: where the password was typed, ``operators_audit.WINDOW`` or ``COMMAND_LINE``). An
+    enrolled office asks the county first when it can reach it (``services.county_login``:
     the county's answer decides for the accounts it provisions); otherwise, and for accounts
     made at this office, the provisioned hashes here decide (offline)."""
     from eservice_desktop.services import county_login
 
-    op = county_login.online_login(app, account, password)
+    op = county_login.online_login(app, account, password, via=via)
     if op is None:
-        op, mark = _verify_committed(app, account, password, login=True)
+        op, mark = _verified(app, account, password, via)
         _stamp(app, op, None, mark)  # an online sign-in: stamped as stored here
     app.operator = op
     log.info("operator %s signed in", op.account)

@@ -305,6 +305,22 @@
         <translation>Active</translation>
     </message>
     <message>
+        <source>上次登入</source>
+        <translation>Last sign-in</translation>
+    </message>
+    <message>
+        <source>未曾登入</source>
+        <translation>Never</translation>
+    </message>
+    <message>
+        <source>{t} 櫃檯視窗</source>
+        <translation>{t} window</translation>
+    </message>
+    <message>
+        <source>{t} 命令列</source>
+        <translation>{t} command line</translation>
+    </message>
+    <message>
         <source>；待本人變更密碼（管理者設定的一次性密碼）</source>
         <translation>; must change password (a one-time password an admin set)</translation>
     </message>

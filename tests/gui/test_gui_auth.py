@@ -451,11 +451,11 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
         rows = s.scalars(select(AccessLogRow).where(AccessLogRow.action == "signin"))
         details = [r.detail for r in rows]
     assert details[-5:] == [
-        "signed-in cash01",
+        "signed-in cash01: window",  # typed at the window, not on the command line
         "signed-out cash01",
-        "signed-in clerk01",
+        "signed-in clerk01: window",
         "signed-out clerk01",
-        "signed-in it01",
+        "signed-in it01: window",
     ]
     window.close()  # closing the window signs out too, on the writer before it stops
     assert app.operator is None

@@ -51,14 +51,46 @@ def test_the_page_marks_the_accounts_whose_owner_has_not_chosen_a_password(
 def test_the_mark_reads_in_english_and_beside_a_lock(
     qtbot: Any, ctx: GuiContext, english: None
 ) -> None:
-    from eservice_desktop.gui.operators_page import OperatorsPage
+    from eservice_desktop.gui.operators_cells import state_text
 
-    page = OperatorsPage(ctx)
-    qtbot.addWidget(page)
     view = operators.AccountView(
         "clerk07", "王承辦", ("clerk",), (), True, True, "local", None, must_change_password=True
     )
-    assert page._state_text(view) == (
+    assert state_text(view) == (
         "Locked for a while (wrong passwords); must change password (a one-time password an "
         "admin set)"
     )
+
+
+def _cell(page: Any, account: str, col: int) -> str:
+    table = page.table
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == account)
+    return str(table.item(row, col).text())
+
+
+@pytest.mark.usefixtures("qapp")
+def test_the_page_says_when_and_where_each_account_last_signed_in(
+    qtbot: Any, ctx: GuiContext
+) -> None:
+    """The access log records whether a sign-in was typed at the window or on the command
+    line; the page showed no sign-in at all."""
+    from eservice_desktop.gui.auth import authenticate
+    from eservice_desktop.services.operators_audit import COMMAND_LINE
+
+    app = ctx.app
+    admin = app.operator
+    for account in ("clerk07", "clerk08", "clerk09"):
+        operators.create_operator(app, account, "王承辦", ["clerk"], f"{account} password 1")
+        chose_own(app, account)
+    authenticate(app, "clerk07", "clerk07 password 1", None)  # the login screen's worker
+    operators.login(app, "clerk08", "clerk08 password 1", via=COMMAND_LINE)
+    app.operator = admin
+    window = open_window(qtbot, ctx)
+    press(Qt.Key.Key_F11)
+    page = window.pages[OPERATORS_PAGE]
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 3, timeout=20000)
+    assert page.table.horizontalHeaderItem(5).text() == "上次登入"
+    assert _cell(page, "clerk07", 5).endswith(" 櫃檯視窗")
+    assert _cell(page, "clerk07", 5).startswith("11")  # an ROC year, Taipei time
+    assert _cell(page, "clerk08", 5).endswith(" 命令列")
+    assert _cell(page, "clerk09", 5) == "未曾登入"

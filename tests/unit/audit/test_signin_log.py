@@ -136,7 +136,11 @@ def test_report_access_action_signin(
 
     data = json.loads(cli("--action", "signin", "--json"))
     assert data["by_action"]["signin"] == data["count"] == 2
-    assert [r["detail"] for r in data["records"]] == ["signed-in boss"] * 2
+    # the fixture's sign-in (no face), then the command line's, which says so
+    assert [r["detail"] for r in data["records"]] == [
+        "signed-in boss",
+        "signed-in boss: command line",
+    ]
     assert "登入登出" in cli("--action", "signin")
 
 
@@ -170,11 +174,11 @@ def test_a_cli_sign_in_over_a_live_session_ends_it_on_record(
     login("clerk07", PASSWORD)
     assert whoami() == "clerk07"
     assert _signins(office)[before:] == [
-        (SUPERVISOR, f"signed-in {SUPERVISOR}"),
+        (SUPERVISOR, f"signed-in {SUPERVISOR}: command line"),
         ("clerk07", f"signed-out clerk07: taken over by {SUPERVISOR}"),
-        (SUPERVISOR, f"signed-in {SUPERVISOR}"),
+        (SUPERVISOR, f"signed-in {SUPERVISOR}: command line"),
         (SUPERVISOR, f"signed-out {SUPERVISOR}: signed in again"),
-        ("clerk07", "signed-in clerk07"),
+        ("clerk07", "signed-in clerk07: command line"),
         (SUPERVISOR, f"signed-out {SUPERVISOR}: taken over by clerk07"),
     ]
     with office.reading() as s:  # one live session: the last
