@@ -24,7 +24,7 @@ def state_text(op: AccountView) -> str:
     else:
         state = _tr("啟用")
     if op.must_change_password:
-        state += _tr("；待本人變更密碼（管理者設定的一次性密碼）")
+        state += _tr("；待本人變更密碼")
     return state
 
 

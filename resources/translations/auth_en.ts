@@ -321,8 +321,8 @@
         <translation>{t} command line</translation>
     </message>
     <message>
-        <source>；待本人變更密碼（管理者設定的一次性密碼）</source>
-        <translation>; must change password (a one-time password an admin set)</translation>
+        <source>；待本人變更密碼</source>
+        <translation>; must change password</translation>
     </message>
     <message>
         <source>全部</source>

@@ -502,7 +502,7 @@ def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ct
     qtbot.waitUntil(lambda: page.message.text() == "已停用帳號 pick01。", timeout=20000)  # type: ignore[attr-defined]
     assert operators.get_operator(app, "pick01").active is False
     row = next(r for r in range(page.table.rowCount()) if page.table.item(r, 0).text() == "pick01")  # type: ignore[attr-defined]
-    state = "停用；待本人變更密碼（管理者設定的一次性密碼）"  # the admin's reset: one-time
+    state = "停用；待本人變更密碼"  # the admin's reset: one-time
     qtbot.waitUntil(lambda: page.table.item(row, 4).text() == state, timeout=5000)  # type: ignore[attr-defined]
     # the same key enables it again (a disable by mistake is not for ever)
     assert page.disable_button.text() == "重新啟用帳號(&D)"  # type: ignore[attr-defined]

@@ -37,7 +37,7 @@ def test_the_page_marks_the_accounts_whose_owner_has_not_chosen_a_password(
     press(Qt.Key.Key_F11)
     page = window.pages[OPERATORS_PAGE]
     qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 2, timeout=20000)
-    assert _state(page, "clerk07") == "啟用；待本人變更密碼（管理者設定的一次性密碼）"
+    assert _state(page, "clerk07") == "啟用；待本人變更密碼"
     assert _state(page, "clerk08") == "啟用"
     # the owner's own password clears it; the next look at the page says so
     app.operator = operators.login(app, "clerk07", "given by admin 1")
@@ -56,10 +56,7 @@ def test_the_mark_reads_in_english_and_beside_a_lock(
     view = operators.AccountView(
         "clerk07", "王承辦", ("clerk",), (), True, True, "local", None, must_change_password=True
     )
-    assert state_text(view) == (
-        "Locked for a while (wrong passwords); must change password (a one-time password an "
-        "admin set)"
-    )
+    assert state_text(view) == "Locked for a while (wrong passwords); must change password"
 
 
 def _cell(page: Any, account: str, col: int) -> str:
