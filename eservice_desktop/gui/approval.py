@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import account_key
 from eservice_desktop.gui.context import GuiContext
 from eservice_desktop.gui.dialog_life import open_once
@@ -183,6 +183,35 @@ def _approvable_action(error: object, approvable: Mapping[str, str]) -> str:
     return approvable.get(error.code, "")
 
 
+def _approver_refused(error: object) -> bool:
+    """A refusal of the approving supervisor by the approved write itself (``field``
+    ``approver``: the approver's scope does not take in the case's service, a disable or a
+    demotion meanwhile), not of the request."""
+    return isinstance(error, AuthError) and error.field == "approver"
+
+
+def _dialog(  # noqa: PLR0917
+    ctx: GuiContext,
+    parent: QWidget,
+    error: DomainError,
+    action: str,
+    subject: str,
+    reason: str,
+    refused: object,
+) -> ApprovalDialog:
+    """The dialog asking approval of ``action`` for the refusal ``error``; ``refused``: the
+    approver's refusal by the write, said in it, the account selected to be typed over."""
+    what = ctx.message(error)
+    if error.code == "auth.approval_required":  # its text names the CLI's options too
+        what = _needs_approval(ctx, action)
+    what = f"{what}\n{subject}" if subject else what
+    dialog = ApprovalDialog(ctx, what, supervisor_check(ctx, action), parent, reason)
+    if refused is not None:
+        dialog.message.setText(ctx.message(refused))
+        dialog.account.selectAll()
+    return dialog
+
+
 def run_with_approval(
     ctx: GuiContext,
     parent: QWidget,
@@ -200,17 +229,23 @@ def run_with_approval(
     (``approval_reason``: the request's own reason, for the supervisor to keep or change) and
     runs it again with ``approval=``. ``approvable`` maps other refusal codes to the exception a
     supervisor may approve instead (closing refused ``fees_due``: ``close_with_balance``).
-    ``subject``: what exactly is approved (receipt, amount), on its own line under the action:
-    the supervisor typed the password for 「退費」 without seeing which receipt or how much. A
-    refusal nobody approves, or a dialog closed with Esc, goes to ``on_error``."""
+    ``subject``: what exactly is approved (receipt, amount), on its own line under the action.
+    A refusal nobody approves, or a dialog closed with Esc, goes to ``on_error``."""
+
+    asked: list[tuple[DomainError, str]] = []  # the request the dialog was opened for
 
     def attempt(approval: object = None) -> None:
         extra = dict(kwargs)
         if approval is not None:
             extra["approval"] = approval
-        ctx.tasks.run(fn, *args, on_done=on_done, on_error=failed, **extra)
+        ctx.tasks.run(fn, *args, on_done=on_done, on_error=lambda e: failed(e, approval), **extra)
 
-    def failed(error: object) -> None:
+    def failed(error: object, approval: object = None) -> None:
+        if approval is not None and asked and _approver_refused(error):
+            # the dialog again, saying why, the reason as typed (it closed: the supervisor
+            # read the refusal in the status bar and began again)
+            ask(*asked[-1], refused=error, reason=str(getattr(approval, "reason", "")))
+            return
         action = _approvable_action(error, approvable or {})
         if isinstance(error, DomainError) and action:
             from eservice_desktop.services import approvals
@@ -223,20 +258,17 @@ def run_with_approval(
             return
         report(error)
 
-    def ask(error: DomainError, action: str) -> None:
-        what = ctx.message(error)
-        if error.code == "auth.approval_required":  # its text names the CLI's options too
-            what = _needs_approval(ctx, action)
-        what = f"{what}\n{subject}" if subject else what
-        dialog = ApprovalDialog(ctx, what, supervisor_check(ctx, action), parent, approval_reason)
+    def ask(
+        error: DomainError, action: str, refused: object = None, reason: str = approval_reason
+    ) -> None:
+        asked.append((error, action))
+        dialog = _dialog(ctx, parent, error, action, subject, reason, refused)
         dialog.approved.connect(attempt)
         dialog.rejected.connect(lambda: report(error))
         open_once(dialog)  # owned by ``parent`` while open; tests find it with findChild
 
-    def report(error: object) -> None:
-        if on_error is not None:
-            on_error(error)
-        else:
-            ctx.status_message.emit(ctx.message(error))
+    def said(error: object) -> None:
+        ctx.status_message.emit(ctx.message(error))
 
+    report = on_error or said
     attempt()

@@ -1,0 +1,123 @@
+"""A supervisor whose scope does not take in the case's service is refused where the approval
+meets its case (services/approvals.py); the approval dialog then opens again saying why, the
+reason as typed, for another supervisor: it had closed, the refusal went to the status bar, and
+the void had to be asked for from the start. Driven from the keyboard, offscreen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+from factories import request
+from gui_keys import open_window, press, type_text
+from operator_support import chose_own
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
+from shiboken6 import isValid
+
+from eservice_desktop.domain.operators import Role
+from eservice_desktop.gui.approval import ApprovalDialog, run_with_approval
+from eservice_desktop.gui.context import GuiContext
+from eservice_desktop.services import cases, intake, operators, payments
+
+PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
+OTHER, OTHER_PASSWORD = "super05", "super-secret-5"
+
+
+def _dialog(qtbot: Any, page: Any, old: object = None) -> ApprovalDialog:
+    qtbot.waitUntil(
+        lambda: (
+            isinstance(page.findChild(ApprovalDialog), ApprovalDialog)
+            and page.findChild(ApprovalDialog) is not old
+            and page.findChild(ApprovalDialog).isVisible()
+        ),
+        timeout=20000,
+    )
+    dialog = page.findChild(ApprovalDialog)
+    qtbot.waitExposed(dialog)
+    dialog.activateWindow()
+    return dialog
+
+
+def test_an_approver_out_of_scope_is_told_in_the_dialog_and_another_approves(
+    qtbot: Any, ctx: GuiContext
+) -> None:
+    app = ctx.app
+    add_accounts(app)
+    admin = app.operator
+    operators.create_operator(
+        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
+    )
+    chose_own(app, OTHER)
+    app.operator = admin
+    number = intake.intake(app, request(copies=2)).case_number  # HR-TRANSCRIPT
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    window = open_window(qtbot, ctx)
+    page = window.show_page(PAYMENT_PAGE)
+    done: list[object] = []
+    failed: list[object] = []
+    run_with_approval(
+        ctx, page, payments.void_receipt, app, receipt, "金額誤收",
+        approval_reason="金額誤收", on_done=done.append, on_error=failed.append,
+    )  # fmt: skip
+    dialog = _dialog(qtbot, page)
+    dialog.account.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.account)
+    type_text(OTHER)
+    press(Qt.Key.Key_Return)
+    type_text(OTHER_PASSWORD)
+    press(Qt.Key.Key_Tab)
+    dialog.reason.selectAll()
+    type_text("收款金額打錯")  # the supervisor's own words
+    press(Qt.Key.Key_Return)
+
+    again = _dialog(qtbot, page, dialog)
+    assert "業務範圍" in again.message.text() and "HR-TRANSCRIPT" in again.message.text()
+    assert again.reason.text() == "收款金額打錯"  # kept as typed
+    assert not done and not failed
+    assert [r.status for r in payments.receipts_of_case(app, number)] == ["valid"]
+    again.account.setFocus()
+    again.account.selectAll()
+    type_text(SUPERVISOR)
+    press(Qt.Key.Key_Return)
+    type_text(SUPERVISOR_PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: bool(done), timeout=20000)
+    assert not failed
+    events = cases.show_case(app, number).events
+    approval = next(e for e in events if e["type"] == "case.approval_granted")
+    assert approval["payload"]["approved_by"] == SUPERVISOR
+    assert approval["payload"]["reason"] == "收款金額打錯"
+
+
+def test_esc_on_the_dialog_opened_again_leaves_the_request_refused(
+    qtbot: Any, ctx: GuiContext
+) -> None:
+    app = ctx.app
+    add_accounts(app)
+    admin = app.operator
+    operators.create_operator(
+        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
+    )
+    chose_own(app, OTHER)
+    app.operator = admin
+    number = intake.intake(app, request(copies=2)).case_number
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    window = open_window(qtbot, ctx)
+    page = window.show_page(PAYMENT_PAGE)
+    failed: list[Any] = []
+    run_with_approval(
+        ctx, page, payments.void_receipt, app, receipt, "金額誤收",
+        approval_reason="金額誤收", on_error=failed.append,
+    )  # fmt: skip
+    dialog = _dialog(qtbot, page)
+    dialog.account.setText(OTHER)
+    dialog.password.setText(OTHER_PASSWORD)
+    dialog.submit()
+    again = _dialog(qtbot, page, dialog)
+    again.account.setFocus()
+    press(Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: bool(failed), timeout=20000)
+    assert failed[0].code == "auth.approval_required"
+    assert [r.status for r in payments.receipts_of_case(app, number)] == ["valid"]
+    assert not isValid(again) or not again.isVisible()
