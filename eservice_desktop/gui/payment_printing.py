@@ -117,8 +117,11 @@ class PaymentPrinting(PaymentView):
 
     def _written(self, number: str) -> None:
         """A write finished: tell the other pages; the case on screen reloads through
-        ``_case_changed``. Never brings another case onto the page by itself."""
+        ``_case_changed``. Never brings another case onto the page by itself. The unprinted
+        receipts are asked again: a receipt voided before it was printed stayed on the banner,
+        F10 offering to print it."""
         self.ctx.case_changed.emit(number)
+        self.refresh_pending()
 
     def _printer(self) -> QPrinter | None:
         return self.printer_factory() if self.printer_factory is not None else None
