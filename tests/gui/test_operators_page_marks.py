@@ -91,3 +91,31 @@ def test_the_page_says_when_and_where_each_account_last_signed_in(
     assert _cell(page, "clerk07", 5).startswith("11")  # an ROC year, Taipei time
     assert _cell(page, "clerk08", 5).endswith(" 命令列")
     assert _cell(page, "clerk09", 5) == "未曾登入"
+
+
+def test_the_state_and_the_last_sign_in_read_whole_in_english(
+    qtbot: Any, ctx: GuiContext, english: None
+) -> None:
+    """Six columns of one width cut them at 1,366 px: "Active; must change …", "115/12/06
+    03:19 comma…"."""
+    from eservice_desktop.gui.operators_page import OperatorsPage
+    from eservice_desktop.services.operators_audit import COMMAND_LINE
+
+    app = ctx.app
+    admin = app.operator
+    operators.create_operator(app, "clerk07", "王承辦", ["clerk", "cashier"], "given by admin 1")
+    operators.create_operator(app, "sup05", "張主管", ["supervisor"], "sup05 password 1")
+    chose_own(app, "sup05")
+    operators.login(app, "sup05", "sup05 password 1", via=COMMAND_LINE)
+    app.operator = admin
+    page = OperatorsPage(ctx)
+    qtbot.addWidget(page)
+    page.resize(1030, 600)
+    page.show()
+    page.reload()
+    qtbot.waitUntil(lambda: page.loaded and page.table.rowCount() >= 2, timeout=20000)
+    metrics = page.table.fontMetrics()
+    for account, col in (("clerk07", 4), ("sup05", 5)):
+        text = _cell(page, account, col)
+        assert text.endswith(("must change password", "command line")), text
+        assert metrics.horizontalAdvance(text) < page.table.columnWidth(col), text
