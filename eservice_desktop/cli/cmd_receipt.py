@@ -131,13 +131,11 @@ def _check_reprint(app: Any, number: str, reason: str, approval: Any) -> None:
     reason no event may hold, a second reprint's approval missing or not valid (a wrong
     password, an account that is no supervisor). The reprint was written first and refused
     after, so any approver typed gave the file."""
-    from eservice_desktop.domain.case import APPROVE_REPRINT
-    from eservice_desktop.services import approvals, payments
+    from eservice_desktop.services import payments
 
     if reason:
         payments.check_reason(reason, payments.REPRINT_REASON)
-    if payments.needs_reprint_approval(app, number):
-        approvals.grant(app, approval, APPROVE_REPRINT, reason=reason, target=number)
+    payments.reprint_granted(app, number, reason, approval)  # the approver's scope too
 
 
 def cmd_correct_method(args: argparse.Namespace) -> int:

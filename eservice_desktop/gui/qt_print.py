@@ -218,6 +218,8 @@ def reprint_allowed(app: Any, number: str, reason: str, approval: Any = None) ->
         from eservice_desktop.services.approvals import approval_required
 
         raise approval_required(APPROVE_REPRINT)
+    if approval is not None:  # the approver's scope against the case: before it prints
+        payments.reprint_granted(app, number, reason, approval)
     return approval
 
 

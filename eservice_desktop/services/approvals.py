@@ -184,7 +184,7 @@ def _out_of_scope(app: App, account: str, departments: frozenset[str], service_c
     asked. An empty scope takes in every service, a service the catalogue no longer knows
     (an old case) is not held against anyone."""
     catalogue = app.catalogue
-    if not departments or not catalogue.has_service(service_code):
+    if not departments or not service_code or not catalogue.has_service(service_code):
         return
     approver = Operator(account, account, frozenset({Role.SUPERVISOR}), departments)
     if approver.can(Action.APPROVE, service_code, catalogue):
@@ -204,10 +204,13 @@ def _out_of_scope(app: App, account: str, departments: frozenset[str], service_c
     )
 
 
-def check(app: App, account: str, password: str, action: str, reason: str = "") -> Approval:
+def check(
+    app: App, account: str, password: str, action: str, reason: str = "", *, service_code: str = ""
+) -> Approval:
     """Verifies a supervisor's account and password for ``action`` before the request is made
     again (an approval dialog shows a refusal in place); returns the :class:`Approval` to pass
-    as the use case's ``approval=``, which verifies it once more when it records the event."""
+    as the use case's ``approval=``, which verifies it once more when it records the event.
+    ``service_code``: the case's service, when known, for the approver's scope."""
     if action not in APPROVAL_ACTIONS:
         raise ValueError(f"unknown approval action {action!r}")
     account = account.strip()
@@ -215,7 +218,8 @@ def check(app: App, account: str, password: str, action: str, reason: str = "") 
         raise approval_required(action)
     if reason.strip():
         _reason_text(reason)
-    _approver(app, account, password, action)
+    approver = _approver(app, account, password, action)
+    _out_of_scope(app, approver.account, approver.departments, service_code)
     return Approval(account, password, reason)
 
 
@@ -240,9 +244,17 @@ def writable(app: App) -> None:
 
 
 def grant(
-    app: App, approval: Approval | None, action: str, *, reason: str = "", target: str = ""
+    app: App,
+    approval: Approval | None,
+    action: str,
+    *,
+    reason: str = "",
+    target: str = "",
+    service_code: str = "",
 ) -> Granted:
-    """Verifies a supervisor's approval of ``action`` requested by the signed-in operator.
+    """Verifies a supervisor's approval of ``action`` requested by the signed-in operator
+    (``service_code``: the case's, when known, for the approver's scope: an approval checked
+    before something leaves the counter, a reprint, is refused before, not once it is out).
 
     Cheap checks first (missing, self-approval, reason), then the password (which counts towards
     the approver's lockout when wrong), then the supervisor role; before all of them, the write's
@@ -267,6 +279,7 @@ def grant(
         )
     why = _reason_text(why)
     approver = _approver(app, account, approval.password, action)
+    _out_of_scope(app, approver.account, approver.departments, service_code)
     log.info("%s approved by %s for %s", action, approver.account, requester)
     return Granted(
         action=action,

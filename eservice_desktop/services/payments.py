@@ -51,6 +51,7 @@ from eservice_desktop.services.payments_corrections import (
     needs_reprint_reason,
     refund,
     refundable,
+    reprint_granted,
     void_receipt,
     voidable,
 )
@@ -103,6 +104,7 @@ __all__ = [
     "record_payment_in",
     "refund",
     "refundable",
+    "reprint_granted",
     "settle_online_payment",
     "state_subtotal",
     "takes_reference",

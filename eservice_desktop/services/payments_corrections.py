@@ -224,6 +224,25 @@ def _void_granted(app: App, number: str, reason: str, approved: Granted) -> Paym
         return payment_result(row, state)
 
 
+def reprint_granted(
+    app: App, number: str, reason: str, approval: Approval | None
+) -> Granted | None:
+    """The supervisor's approval of a receipt's second reprint or later, verified (the
+    approver's scope against the receipt's case too); None when the reprint needs none. Asked
+    before the receipt is printed or written (the window, ``receipt pdf``) and again when it is
+    recorded: an approver out of scope, refused only at the record, let the reprint out with
+    no record of it."""
+    require(app, Action.PRINT)
+    if not needs_reprint_approval(app, number):
+        return None
+    with app.reading() as s:
+        row = receipt_row(s, number)
+        service = load_state(s, row.case_id).service_code
+    return grant(
+        app, approval, APPROVE_REPRINT, reason=reason, target=row.number, service_code=service
+    )
+
+
 def confirm_printed(
     app: App, number: str, reprint_reason: str = "", *, approval: Approval | None = None
 ) -> PaymentResult:
@@ -234,15 +253,7 @@ def confirm_printed(
     require(app, Action.PRINT)
     if reprint_reason:
         check_reason(reprint_reason, REPRINT_REASON)
-    granted = None
-    if needs_reprint_approval(app, number):
-        granted = grant(
-            app,
-            approval,
-            APPROVE_REPRINT,
-            reason=reprint_reason,
-            target=_existing_receipt(app, number),
-        )
+    granted = reprint_granted(app, number, reprint_reason, approval)
     with app.transaction() as s:
         row = receipt_row(s, number)
         if row.status == "void":

@@ -121,3 +121,34 @@ def test_esc_on_the_dialog_opened_again_leaves_the_request_refused(
     assert failed[0].code == "auth.approval_required"
     assert [r.status for r in payments.receipts_of_case(app, number)] == ["valid"]
     assert not isValid(again) or not again.isVisible()
+
+
+def test_the_windows_reprint_check_refuses_an_approver_out_of_scope_before_printing(
+    ctx: GuiContext,
+) -> None:
+    """``qt_print.reprint_allowed`` (the page's check on its writer before the print dialog)
+    returned any approval the dialog had checked: the receipt went to the printer, and its
+    record was refused after."""
+    import pytest
+
+    from eservice_desktop.domain.errors import AuthError
+    from eservice_desktop.gui.qt_print import reprint_allowed
+    from eservice_desktop.services.approvals import Approval
+
+    app = ctx.app
+    add_accounts(app)
+    admin = app.operator
+    operators.create_operator(
+        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
+    )
+    chose_own(app, OTHER)
+    app.operator = admin
+    number = intake.intake(app, request(copies=2)).case_number
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    payments.confirm_printed(app, receipt)
+    payments.confirm_printed(app, receipt, "遺失")
+    with pytest.raises(AuthError) as refused:
+        reprint_allowed(app, receipt, "又遺失", Approval(OTHER, OTHER_PASSWORD))
+    assert (refused.value.reason, refused.value.field) == ("auth.forbidden", "approver")
+    approval = Approval(SUPERVISOR, SUPERVISOR_PASSWORD)
+    assert reprint_allowed(app, receipt, "又遺失", approval) is approval

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from approvals_support import SUPERVISOR, add_accounts, supervisor_approval
+from approvals_support import CLERK, CLERK_PASSWORD, SUPERVISOR, add_accounts, supervisor_approval
 from factories import request
 from operator_support import chose_own
 from sqlalchemy import func, select
@@ -115,3 +115,51 @@ def test_a_scope_naming_the_service_or_its_department_approves(office: App) -> N
     operators.set_roles(app, OTHER, [Role.SUPERVISOR], ["HR-TRANSCRIPT"])
     again = payments.refund(app, receipt, 5, "溢收", approval=Approval(OTHER, PASSWORD))
     assert again.refunded == 15
+
+
+def _printed_twice(app: App) -> tuple[str, str]:
+    number = intake.intake(app, request(copies=2)).case_number
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    payments.confirm_printed(app, receipt)
+    payments.confirm_printed(app, receipt, "民眾遺失")  # the first reprint: no approval
+    return number, receipt
+
+
+def test_a_reprint_out_of_scope_is_refused_before_it_prints(office: App) -> None:
+    """The window's and ``receipt pdf``'s check before printing asked only the role: an
+    approver out of scope let the reprint out of the printer, and its record was refused."""
+    app = office
+    _, receipt = _printed_twice(app)
+    other = Approval(OTHER, PASSWORD)
+    _refused(app, lambda: payments.reprint_granted(app, receipt, "又遺失", other), OTHER)
+    granted = payments.reprint_granted(app, receipt, "又遺失", supervisor_approval())
+    assert granted is not None and granted.approved_by == SUPERVISOR
+    assert payments.confirm_printed(app, receipt, "又遺失", approval=supervisor_approval())
+
+
+def test_receipt_pdf_writes_nothing_for_an_approver_out_of_scope(
+    office: App, tmp_path: Any, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import json
+
+    from eservice_desktop.cli.main import main
+
+    app = office
+    number, _ = _printed_twice(app)
+    app.close()
+    monkeypatch.delenv("ESERVICE_DEMO", raising=False)
+
+    def cli(*args: str, stdin: str) -> tuple[int, Any]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(["--data-dir", str(app.settings.data_dir), *args, "--json"])
+        return code, json.loads(capsys.readouterr().out)
+
+    assert cli("login", CLERK, "--password-stdin", stdin=CLERK_PASSWORD + "\n")[0] == 0
+    out = tmp_path / "again.pdf"
+    code, said = cli(
+        "receipt", "pdf", number, "--out", str(out), "--reprint-reason", "又遺失",
+        "--approver", OTHER, "--approver-password-stdin", stdin=PASSWORD + "\n",
+    )  # fmt: skip
+    assert (code, said["error"], said["service"]) == (2, "auth.forbidden", "HR-TRANSCRIPT")
+    assert not out.exists()  # nothing of the receipt left the counter

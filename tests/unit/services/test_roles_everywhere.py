@@ -252,6 +252,10 @@ GUARDED: dict[Callable[..., Any], tuple[Action, Call]] = {
         Action.PRINT,
         lambda a, t: payments.check_reprint_reason(a, RECEIPT, ""),
     ),
+    payments.reprint_granted: (
+        Action.PRINT,
+        lambda a, t: payments.reprint_granted(a, RECEIPT, "", None),
+    ),
     payments.needs_reprint_reason: (
         Action.PRINT,
         lambda a, t: payments.needs_reprint_reason(a, RECEIPT),
