@@ -198,13 +198,20 @@ def _validate(
     return report, rev
 
 
-def _approved(app: App, override: Override | None) -> Granted | None:
-    """The supervisor's override, verified (self-approval, reason, password, supervisor role)
-    before anything of the proof is done: the nonce, the PIN on the citizen's card, a record.
-    A wrong approver was found only once the card had signed and the nonce was spent."""
+def _approved(app: App, override: Override | None, case_number: str | None) -> Granted | None:
+    """The supervisor's override, verified (self-approval, reason, password, supervisor role,
+    the scope against the case's service) before anything of the proof is done: the nonce, the
+    PIN on the citizen's card, a record. A wrong approver was found only once the card had
+    signed and the nonce was spent."""
     if override is None:
         return None
-    return grant(app, override.as_approval(), APPROVE_IDENTITY_REVOCATION_UNKNOWN)
+    service = ""
+    if case_number:
+        with app.reading() as s:
+            state = repo.load_state(s, resolve_case_id(s, case_number))
+            service = state.service_code if state is not None else ""
+    approval = override.as_approval()
+    return grant(app, approval, APPROVE_IDENTITY_REVOCATION_UNKNOWN, service_code=service)
 
 
 def _decide(app: App, result: ProofResult, approved: Granted | None) -> bool:
@@ -253,7 +260,7 @@ def finish_proof(
 ) -> ProofResult:
     """Verifies a signed challenge and the certificate; records the event when it passes."""
     require(app, Action.VERIFY_IDENTITY)
-    approved = _approved(app, override)
+    approved = _approved(app, override, case_number)
     return _finish(app, nonce, signature, cert, applicant, case_number, approved)
 
 
@@ -327,7 +334,7 @@ def verify_moica(
     trust_store(app.settings)  # IT's to fix: said before the holder types the PIN
     # An empty or malformed PIN never reaches the card: it would count it as a wrong one.
     values.check_pin(pin)
-    approved = _approved(app, override)  # before the nonce and the card: nothing done yet
+    approved = _approved(app, override, case_number)  # before the nonce and the card
     challenge = start_proof(app, case_id)
     try:
         signature, cert = moica.sign(
