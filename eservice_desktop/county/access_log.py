@@ -44,6 +44,8 @@ class AccessSeen:
     action: str
     case_number: str
     detail: str
+    #: The counter it was made under when not ``office``-``device`` (a code corrected since).
+    recorded_as: str = ""
 
     def to_json(self) -> dict[str, str]:
         return asdict(self)
@@ -118,6 +120,7 @@ def who_accessed(
             action=r.action,
             case_number=r.case_number,
             detail=r.detail,
+            recorded_as=r.recorded_as,
         )
         for r in rows
     ]

@@ -96,7 +96,7 @@ def cmd_access(args: argparse.Namespace) -> int:
         zh, en = _ACTIONS.get(x.action, (x.action, x.action))
         at = roc_second(datetime.fromisoformat(x.at))
         print(
-            f"{at} | {x.office}-{x.device} | {printable(x.operator, 64)} | {said(zh, en)}"
+            f"{at} | {_device(x)} | {printable(x.operator, 64)} | {said(zh, en)}"
             f" | {printable(x.case_number, 24) or '—'} | {printable(x.detail, 200)}"
         )
     if truncated:
@@ -108,6 +108,16 @@ def cmd_access(args: argparse.Namespace) -> int:
             )
         )
     return 0
+
+
+def _device(x: Any) -> str:
+    """The counter, and the one the record was made under when its code was corrected since."""
+    if not x.recorded_as:
+        return f"{x.office}-{x.device}"
+    return said(
+        f"{x.office}-{x.device}（記錄時為 {x.recorded_as}）",
+        f"{x.office}-{x.device} (recorded as {x.recorded_as})",
+    )
 
 
 def _case_number(typed: str) -> str:

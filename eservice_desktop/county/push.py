@@ -341,7 +341,10 @@ def _refuse(s: Session, batch: Batch, e: Event, err: Exception) -> PushResult:
 def push_access(
     s: Session, dev: DeviceRow, records: list[WireAccess], now: datetime
 ) -> AccessPushResponse:
-    """Stores the office's access-log records (idempotent by id)."""
+    """Stores the office's access-log records (idempotent by id). Each names the pushing
+    device; one made there under an office code or counter number corrected since names the
+    old one in ``recorded_as`` and is kept under the device that pushed it, which answers for
+    it (``recorded_as`` alone never files a record under another office)."""
     for r in records:
         if r.office != dev.office or r.device != dev.device:
             raise Forbidden("access records must come from the pushing device")
@@ -354,7 +357,7 @@ def push_access(
         if r.access_id in known:
             continue
         known.add(r.access_id)
-        rows.append({**r.model_dump(), "received_at": now})
+        rows.append({**r.model_dump(), "recorded_as": r.recorded_as or "", "received_at": now})
     if rows:
         insert_rows(s, CountyAccessRow, rows)
     return AccessPushResponse(

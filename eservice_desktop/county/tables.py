@@ -116,6 +116,12 @@ class CountyAccessRow(CountyBase):
     prev: Mapped[str] = mapped_column(String(64), nullable=False)
     hash: Mapped[str] = mapped_column(String(64), nullable=False)
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), nullable=False)
+    #: The counter the record was made under (``H01-01``) when not ``office``-``device``, the
+    #: counter that pushed it: a PC whose office code or counter number was corrected after
+    #: its first sign-ins. Empty for every other record.
+    recorded_as: Mapped[str] = mapped_column(
+        String(16), nullable=False, default="", server_default=""
+    )
 
     __table_args__ = (
         Index("ix_county_access_office_operator", "office", "operator", "at"),

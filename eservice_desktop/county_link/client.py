@@ -166,7 +166,9 @@ class CountyClient(CountyTransport):
         return self._json(r, PushResponse)
 
     def push_access(self, records: list[WireAccess]) -> AccessPushResponse:
-        body = AccessPushRequest(records=records).model_dump(mode="json")
+        # ``recorded_as`` only where a record has one: a county older than the field refuses
+        # every record naming it, null or not
+        body = AccessPushRequest(records=records).model_dump(mode="json", exclude_none=True)
         return self._json(self._send("POST", "/access", body=body), AccessPushResponse)
 
     def pull(

@@ -42,6 +42,7 @@ from eservice_desktop.county_link.wire_base import (
     DEVICE,
     HASH,
     MAX_SEQ,
+    RECORDED_AS,
     WireCursor,
     WireModel,
     WireSeq,
@@ -225,6 +226,10 @@ class WireAccess(WireModel):
     at: WireTime
     prev: str = Field(pattern=HASH)
     hash: str = Field(pattern=HASH)
+    #: The counter the record was made under, ``H01-01``, when it is not the pushing one (the
+    #: office code or counter number corrected since with ``setup``); its ``hash`` is over
+    #: that office and device. Absent for every other record (an older county refuses it).
+    recorded_as: str | None = Field(default=None, pattern=RECORDED_AS)
 
     @field_validator("at")
     @classmethod

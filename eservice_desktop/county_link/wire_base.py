@@ -23,6 +23,8 @@ from pydantic import (
 CODE = r"^[A-Z][0-9]{2}$"
 DEVICE = r"^[0-9A-Za-z]{1,8}$"
 HASH = r"^[0-9a-f]{64}$"
+#: A counter as office and device, ``H01-01`` (an access record made under another one).
+RECORDED_AS = r"^[A-Z][0-9]{2}-[0-9A-Za-z]{1,8}$"
 
 
 #: ``\u0000`` as JSON writes U+0000: preceded by an even number of backslashes (an odd number

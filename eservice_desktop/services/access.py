@@ -231,17 +231,17 @@ def count(s: Session) -> int:
 # --- sync -------------------------------------------------------------------------------------
 
 
-def outbox(s: Session, limit: int, skip: Iterable[str] = ()) -> list[AccessRecord]:
+def outbox(
+    s: Session, limit: int, skip: Iterable[str] = (), *, elsewhere: bool = False
+) -> list[AccessRecord]:
     """This counter's access records the county has not acknowledged, oldest first, but for
-    the actions in ``skip`` (those an older county refused this round). Those of
-    another counter (a database once written as two) stay: the county refuses a whole push
-    holding one, and this counter's own would never leave (``sync.state.stray_count``)."""
+    the actions in ``skip`` (those an older county refused this round). Those made here under
+    another counter's code (``elsewhere``: before ``setup`` corrected it, or a database once
+    written as two) are pushed apart (services/sync/access_push.py): the county refuses a
+    whole push holding one as they are, and this counter's own would never leave."""
     office, device = db.counter_of(s)
-    query = select(AccessLogRow).where(
-        AccessLogRow.acked_at.is_(None),
-        AccessLogRow.office == office,
-        AccessLogRow.device == device,
-    )
+    own = (AccessLogRow.office == office) & (AccessLogRow.device == device)
+    query = select(AccessLogRow).where(AccessLogRow.acked_at.is_(None), ~own if elsewhere else own)
     if skip := list(skip):
         query = query.where(AccessLogRow.action.not_in(skip))
     rows = s.scalars(query.order_by(AccessLogRow.seq).limit(limit))
@@ -249,16 +249,12 @@ def outbox(s: Session, limit: int, skip: Iterable[str] = ()) -> list[AccessRecor
 
 
 def pending_count(s: Session) -> int:
-    """This counter's access records the county has not acknowledged (``outbox``'s, the
-    actions an older county refuses included: they wait for its upgrade)."""
+    """The access records the county has not acknowledged (``outbox``'s, those made under a
+    code corrected since and the actions an older county refuses included: they wait for
+    its upgrade)."""
     from sqlalchemy import func
 
-    office, device = db.counter_of(s)
-    query = select(func.count()).where(
-        AccessLogRow.acked_at.is_(None),
-        AccessLogRow.office == office,
-        AccessLogRow.device == device,
-    )
+    query = select(func.count()).where(AccessLogRow.acked_at.is_(None))
     return int(s.scalar(query) or 0)
 
 

@@ -19,20 +19,15 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from pydantic import ValidationError
-
 from eservice_desktop.county_link.client import (
     ROUND_DEADLINE_S,
     CountyClient,
     CountyOlder,
-    RequestRefused,
 )
-from eservice_desktop.county_link.protocol import (
-    WireAccess,
-)
-from eservice_desktop.services import access, restore_guard
+from eservice_desktop.services import restore_guard
 from eservice_desktop.services.calendar import redate_cases, redate_pending
 from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.access_push import push_access
 from eservice_desktop.services.sync.attachments import upload_attachments
 from eservice_desktop.services.sync.catch_up import CatchUp
 from eservice_desktop.services.sync.clock import learn_clock
@@ -136,7 +131,7 @@ def _round(
             held.append(e)
 
     push()
-    result.access = _push_access(app, client)
+    result.access = push_access(app, client, PUSH_BATCH)
     result.attachments = upload_attachments(app, client)
     result.unparked, again = retry_parked(app)  # before the pull: this build's own stay aside
     pulled = _Pulled()
@@ -270,69 +265,3 @@ def _pull_page(
         progress(track.done, track.total)
     pulled.take(out)
     return page.cursor if page.more else None
-
-
-def _push_access(app: App, client: CountyClient) -> int:
-    """The access log (services/access.py) to the county, in batches, oldest first. A batch
-    the county refuses whole (400/422: a county older than an action in it, ``signin`` while
-    the office is upgraded first) is sent again action by action: what it takes is
-    acknowledged, an action it refuses waits here, unacknowledged, for a later round, left out
-    of this one. Failing the round on it every time would stop the pull and the operators
-    too; and holding the whole batch kept every view, search and print after the morning's
-    first sign-in from the county's ``access --subject`` until its upgrade."""
-    stored = 0
-    refused: set[str] = set()
-    while True:
-        with app.reading() as s:
-            batch = access.outbox(s, PUSH_BATCH, skip=refused)
-        if not batch:
-            return stored
-        wire: list[WireAccess] = []
-        for r in batch:
-            try:
-                wire.append(WireAccess.model_validate(r.to_json()))
-            except ValidationError:  # never blocks the log: kept here, audit verify reads it
-                log.warning("access record %s cannot be sent as it is", r.access_id)
-        held: set[str] = set()
-        if wire:
-            sent, held = _send_access(client, wire, refused)
-            stored += sent
-        with app.transaction() as s:
-            access.mark_acked(s, [r.access_id for r in batch if r.access_id not in held], app.now())
-        if len(batch) < PUSH_BATCH:
-            return stored
-
-
-def _send_access(
-    client: CountyClient, wire: list[WireAccess], refused: set[str]
-) -> tuple[int, set[str]]:
-    """Sends ``wire``; refused whole, each action's records apart. Returns how many the county
-    stored and the ids of the records it refused (their actions added to ``refused``)."""
-    try:
-        return client.push_access(wire).stored, set()
-    except RequestRefused as e:
-        if e.status not in (400, 422):
-            raise
-        log.warning("county refused the access records (%s): sent again by action", e.status)
-    stored, held = 0, set[str]()
-    actions = list(dict.fromkeys(r.action for r in wire))
-    for action in actions:
-        group = [r for r in wire if r.action == action]
-        taken = _push_group(client, group) if len(actions) > 1 else None  # one: refused
-        if taken is None:
-            log.warning("county refused the access records of %s: kept for later", action)
-            refused.add(action)
-            held.update(r.access_id for r in group)
-        else:
-            stored += taken
-    return stored, held
-
-
-def _push_group(client: CountyClient, group: list[WireAccess]) -> int | None:
-    """How many of ``group`` the county stored; None when it refused them (400/422)."""
-    try:
-        return client.push_access(group).stored
-    except RequestRefused as e:
-        if e.status not in (400, 422):
-            raise
-        return None

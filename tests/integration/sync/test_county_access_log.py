@@ -6,14 +6,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+from sync_faultproxy import FaultProxy
 from sync_helpers import CountyServer, county_cli, enrol, sync_now
+from test_chain_push import _county_rows as county_rows
 from test_lookups import _case
 
+from eservice_desktop.config import Settings
 from eservice_desktop.county.cli import main as county_main
 from eservice_desktop.services import case_queues, cases, operators_audit
 from eservice_desktop.services.core import App
+from eservice_desktop.services.sync.status import status as sync_status
 
 
 def _access(county: CountyServer, *argv: str) -> dict[str, object]:
@@ -103,3 +109,93 @@ def test_the_county_lists_what_one_account_did_and_where_it_was_signed_in(
     ):
         assert county_main(["access", "--db", county.db_url, *bad]) == 2, bad
         assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_records_made_before_the_office_code_was_corrected_reach_the_county(
+    county: CountyServer,
+    make_app: Callable[[Settings], App],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A PC installed with the wrong office code (the default H01 at D03) signs its first
+    admin in and looks a citizen up before IT corrects it with ``setup --office D03``. Those
+    records stay under H01-01 (the log is append-only, each hash over its counter), and the
+    county takes a device's records from that device only: they never left the PC, and the
+    county's auditor asked who looked the citizen up was told no one. They now reach the
+    county as the pushing counter's, naming the code they were made under."""
+    from eservice_desktop.county.store import CountyAccessRow
+    from eservice_desktop.services import access
+
+    data = tmp_path / "counter"
+    wrong = make_app(Settings(data_dir=data, office_code="H01", device_id="01"))
+    account = wrong.actor.clerk
+    with wrong.transaction() as s:
+        operators_audit.signed_in(wrong, s, account)
+    case_queues.search_page(wrong, "A123456789")
+    with wrong.reading() as s:
+        made = [(r.access_id, r.hash) for r in access.outbox(s, 100)]
+    wrong.close()
+
+    right = make_app(
+        Settings(data_dir=data, office_code="D03", device_id="01", county_url=county.url)
+    )
+    enrol(right, county)
+    case_queues.search_page(right, "王")  # this counter's own record, sent first
+    assert sync_status(right)["access_pending"] == 3
+    assert sync_now(right).access == 3
+    assert sync_status(right)["access_pending"] == 0
+    assert sync_now(right).access == 0  # acknowledged: not sent again
+
+    seen = _access(county, "--subject", "A123456789")
+    assert [
+        (r["office"], r["device"], r["recorded_as"], r["action"], r["detail"])
+        for r in seen["records"]
+    ] == [("D03", "01", "H01-01", "search", "A123456789 → 0")]
+    mine = _access(county, "--operator", account, "--office", "D03")["records"]
+    assert sorted((r["action"], r["recorded_as"]) for r in mine) == [
+        ("search", ""),
+        ("search", "H01-01"),
+        ("signin", "H01-01"),
+    ]
+    # stored with the links the office made (over H01-01): the county's copy checks against them
+    rows = dict(county_rows(county, select(CountyAccessRow.access_id, CountyAccessRow.hash)))
+    assert [(i, rows[i]) for i, _h in made] == made
+    with right.reading() as s:
+        assert access.first_break(s) is None  # the office's rows untouched
+    text = county_cli("access", "--db", county.db_url, "--subject", "A123456789")
+    assert f"| D03-01（記錄時為 H01-01） | {account} | 查詢 |" in text
+    english = county_cli("access", "--db", county.db_url, "--subject", "A123456789", "--lang", "en")
+    assert "| D03-01 (recorded as H01-01) |" in english
+
+
+def test_a_county_older_than_recorded_as_holds_back_only_those_records(
+    sqlite_county: CountyServer,
+    make_app: Callable[[Settings], App],
+    tmp_path: Path,
+    proxies: list[FaultProxy],
+) -> None:
+    """A county without ``recorded_as`` refuses a record naming it (422): the records made
+    under the old code wait for its upgrade, this counter's own still go and the round goes
+    on (its pull, the operators)."""
+    from eservice_desktop.services import access
+
+    data = tmp_path / "counter"
+    wrong = make_app(Settings(data_dir=data, office_code="H01", device_id="01"))
+    case_queues.search_page(wrong, "A123456789")
+    wrong.close()
+    right = make_app(Settings(data_dir=data, office_code="D03", device_id="01"))
+    enrol(right, sqlite_county)
+    proxy = FaultProxy(sqlite_county.port)
+    proxies.append(proxy)
+    right.settings.county_url = proxy.url
+    case_queues.search_page(right, "王")
+    proxy.add("error422", path="/v1/access", times=1000, body=b'"recorded_as"')
+
+    assert sync_now(right).access == 1  # was: the county's 403 failed the round, had it sent them
+    assert any("/v1/operators" in line for _f, line in proxy.log)  # the round went on
+    with right.reading() as s:
+        assert [r.detail for r in access.outbox(s, 100, elsewhere=True)] == ["A123456789 → 0"]
+    assert sync_status(right)["access_pending"] == 1
+    proxy.rules.clear()  # the county upgraded
+    assert sync_now(right).access == 1
+    assert sync_status(right)["access_pending"] == 0
