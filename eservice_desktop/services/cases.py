@@ -207,6 +207,9 @@ class CaseView:
     awaiting_acceptance: bool = False
     #: Taken beyond the fees (溢繳, ``balance`` below 0), to refund (services.overpaid).
     overpaid: int = 0
+    #: The applicant's e-mail address as it stands (a correction's, ``case.applicant_corrected``,
+    #: over intake's), where the county sends notices; "" for none.
+    email: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -230,12 +233,11 @@ def view_of(
         left = working_days_left(due, judged, app.calendar) if due else None
     else:
         status, left = "finished", None
-    service_name = app.catalogue.service_name(state.service_code)
     return CaseView(
         case_id=state.case_id,
         case_number=state.case_number,
         service_code=state.service_code,
-        service_name=service_name,
+        service_name=app.catalogue.service_name(state.service_code),
         office=state.office,
         status=state.status,
         status_label=state.status_label(lang),
@@ -278,6 +280,7 @@ def view_of(
         reservation_at=state.reservation_at,
         accepted_at=state.accepted_at.isoformat() if state.accepted_at else None,
         awaiting_acceptance=state.awaiting_acceptance,
+        email=state.email,
     )
 
 

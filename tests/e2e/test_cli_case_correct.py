@@ -51,6 +51,23 @@ def test_the_email_is_corrected_and_a_malformed_one_refused(cli) -> None:  # typ
     assert ok.code == 0 and ok.json["email"] == "lin@example.org"
     text = cli("--lang", "en", "case", "show", number)
     assert "email lin@example.org" in text.out
+    # the case itself says its address now, not only the correction in its history: the JSON
+    # had no e-mail key, and the one the county sends notices to was in no line of it
+    assert cli("case", "show", number, "--json").json["email"] == "lin@example.org"
+    assert "email: lin@example.org" in text.out.splitlines()
+
+
+def test_case_show_gives_the_email_typed_at_intake(cli) -> None:  # type: ignore[no-untyped-def]
+    r = cli(
+        "case", "intake", *HR, "--applicant-id", "A123456789", "--applicant-name", "林峰",
+        "--email", "lin@example.org", "--json",
+    )  # fmt: skip
+    assert r.code == 0, r.err
+    number = str(r.json["case_number"])
+    assert cli("case", "show", number, "--json").json["email"] == "lin@example.org"
+    cleared = cli("case", "correct", number, "--email", "", "--reason", "民眾不留", "--json")
+    assert cleared.code == 0, cleared.err
+    assert cli("case", "show", number, "--json").json["email"] == ""
 
 
 def test_bad_values_are_exit_2_and_store_nothing(cli) -> None:  # type: ignore[no-untyped-def]
