@@ -11,21 +11,34 @@ PIN handling rules (appendix 25 and common sense at a counter):
 - tries left come from the token flags (PKCS#11 has no counter: COUNT_LOW, FINAL_TRY and LOCKED
   are what the card tells), and are shown *before* asking;
 - a locked card gets guidance on where to unblock it, not another attempt.
+
+A card (or reader, or vendor module) that never answers must not keep its caller: each request
+runs on a thread of its own and is waited for :data:`ANSWER_S` at most (:func:`_answered`). The
+caller (the window's I/O pool, its database writer for the signature, a command) gets
+``card.no_answer`` and goes on; while that thread is still stuck, a new request is refused at
+once (``card.still_busy``) instead of starting another: Python cannot stop a thread, and each
+try piled one more up, until the pool's three threads held printing and the network too.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from cryptography import x509
 
 log = logging.getLogger("eservice.card")
+T = TypeVar("T")
 
 #: MOICA cards lock after 3 wrong PINs.
 MAX_TRIES = 3
+
+#: How long one request (the token and its certificate; the PIN's sign-in and the signature)
+#: may take: a real card and reader answer in a few seconds.
+ANSWER_S = 20.0
 
 BLOCKED_GUIDANCE_ZH = (
     "此自然人憑證的 PIN 碼已鎖卡。請持身分證至戶政事務所臨櫃辦理解鎖，"
@@ -178,14 +191,60 @@ def _device_error(e: Exception) -> CardError:
     return CardError("card.failed", f"card error: {type(e).__name__}")
 
 
-def status(module: str, label: str = "") -> TokenStatus:
-    """Reads what is readable without the PIN: token info, PIN tries, the signing certificate."""
+class _Lane:
+    """The one thread at a time that talks to the card (:func:`_answered`)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._busy = False
+
+    def call(self, fn: Callable[[], T], timeout: float) -> T:
+        with self._lock:
+            if self._busy:
+                raise CardError("card.still_busy", "the card has not answered an earlier request")
+            self._busy = True
+        done = threading.Event()
+        box: dict[str, Any] = {}
+
+        def run() -> None:
+            try:
+                box["value"] = fn()
+            except BaseException as e:  # handed to the caller
+                box["error"] = e
+            finally:
+                with self._lock:
+                    self._busy = False
+                done.set()
+
+        threading.Thread(target=run, name="moica-card", daemon=True).start()
+        if not done.wait(timeout):
+            log.warning("the citizen certificate card did not answer in %.0f s", timeout)
+            raise CardError("card.no_answer", f"no answer from the card in {timeout:.0f} s")
+        if "error" in box:
+            raise box["error"]
+        return cast(T, box["value"])
+
+
+_LANE = _Lane()
+
+
+def _answered(fn: Callable[[], T], timeout: float | None) -> T:
+    """``fn`` (a PKCS#11 conversation) on the card's thread, waited for ``timeout`` seconds
+    (:data:`ANSWER_S`); a PKCS#11 failure as :class:`CardError`."""
     from pkcs11 import exceptions as px
 
-    try:
-        return _status(module, label)
-    except px.PKCS11Error as e:
-        raise _device_error(e) from e
+    def talk() -> T:
+        try:
+            return fn()
+        except px.PKCS11Error as e:
+            raise _device_error(e) from e
+
+    return _LANE.call(talk, ANSWER_S if timeout is None else timeout)
+
+
+def status(module: str, label: str = "", *, timeout: float | None = None) -> TokenStatus:
+    """Reads what is readable without the PIN: token info, PIN tries, the signing certificate."""
+    return _answered(lambda: _status(module, label), timeout)
 
 
 def _status(module: str, label: str) -> TokenStatus:
@@ -202,19 +261,16 @@ def _status(module: str, label: str) -> TokenStatus:
     )
 
 
-def sign(module: str, label: str, pin: str, data: bytes) -> tuple[bytes, x509.Certificate]:
+def sign(
+    module: str, label: str, pin: str, data: bytes, *, timeout: float | None = None
+) -> tuple[bytes, x509.Certificate]:
     """Logs in with ``pin`` once and signs ``data`` (SHA-256 with RSA PKCS#1 v1.5).
 
     Raises :class:`CardError` with ``pin.wrong`` (and the tries now left), ``pin.locked``,
-    ``card.absent`` (also when the card is pulled out halfway), ``card.no_key`` or
-    ``card.failed``. Never retries.
+    ``card.absent`` (also when the card is pulled out halfway), ``card.no_key``,
+    ``card.failed``, ``card.no_answer`` or ``card.still_busy``. Never retries.
     """
-    from pkcs11 import exceptions as px
-
-    try:
-        return _sign(module, label, pin, data)
-    except px.PKCS11Error as e:
-        raise _device_error(e) from e
+    return _answered(lambda: _sign(module, label, pin, data), timeout)
 
 
 def _sign(module: str, label: str, pin: str, data: bytes) -> tuple[bytes, x509.Certificate]:

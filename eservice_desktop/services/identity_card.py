@@ -84,6 +84,20 @@ def card_error(e: moica.CardError) -> DomainError:
         "card.absent": ("請插入自然人憑證", "Insert the citizen certificate card"),
         "card.many": ("偵測到多張憑證卡，請只留一張", "More than one card present; leave only one"),
         "pin.format": ("PIN 碼長度或字元不正確", "The PIN has the wrong length or characters"),
+        "card.no_answer": (
+            f"自然人憑證或讀卡機 {moica.ANSWER_S:.0f} 秒未回應：請取出卡片重新插入，"
+            "或改用另一部讀卡機，再驗證一次",
+            f"The citizen certificate card or its reader did not answer in "
+            f"{moica.ANSWER_S:.0f} s: take the card out and insert it again, or use another "
+            "reader, then verify again",
+        ),
+        "card.still_busy": (
+            "自然人憑證或讀卡機仍未回應上一次的要求：請取出卡片重新插入後再試；"
+            "一直如此時請重新啟動本程式",
+            "The citizen certificate card or its reader has still not answered the last "
+            "request: take the card out, insert it again and try again; if this goes on, "
+            "restart the program",
+        ),
     }
     zh, en = messages.get(e.code, ("自然人憑證操作失敗", "The citizen certificate card failed"))
     return DomainError(e.code, zh, en, "pin" if e.code.startswith("pin") else None)
