@@ -97,6 +97,11 @@ _READER_STATES = {
     "not_nhi": ("此卡不是健保卡", "a card that is not an NHI card"),
     "bad_record": ("健保卡資料無法辨識", "the NHI card's data cannot be read"),
     "service_down": ("讀卡服務中斷", "the smart-card service is down"),
+    # devices/pcsc_snapshot.py: a card that did not answer its read in time
+    "no_answer": (
+        "卡片沒有回應，請取出後重新插入",
+        "the card does not answer: take it out and insert it again",
+    ),
 }
 
 

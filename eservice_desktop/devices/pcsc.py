@@ -28,6 +28,9 @@ from eservice_desktop.devices.apdu import ApduError
 log = logging.getLogger("eservice.card")
 
 PNP_READER = "\\\\?PnP?\\Notification"
+#: How long a card has to answer its read (a real one takes well under a second): then its
+#: reader is said in error, ``no_answer`` (:meth:`PcscMonitor._card_in`, pcsc_snapshot.py).
+READ_S = 10.0
 #: The status that speaks for the PC/SC service itself, not for a reader: ERROR
 #: ``service_down`` while the service is unavailable, NO_READER while it runs (with or without
 #: readers). Without it a counter with no reader, or no service, said "looking for readers"
@@ -176,10 +179,13 @@ Listener = Callable[[ReaderStatus], None]
 class PcscMonitor:
     """Watches all readers on a daemon thread until :meth:`stop`."""
 
-    def __init__(self, listener: Listener, poll_ms: int = 200, retry_s: float = 1.0) -> None:
+    def __init__(
+        self, listener: Listener, poll_ms: int = 200, retry_s: float = 1.0, read_s: float = READ_S
+    ) -> None:
         self.listener = listener
         self.poll_ms = poll_ms
         self.retry_s = retry_s
+        self.read_s = read_s
         self.machines: dict[str, ReaderMachine] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -330,7 +336,9 @@ class PcscMonitor:
     def _card_in(self, reader: str, atr: str) -> None:
         """Reads the card on a thread of its own: a card slow to answer (or never) held the
         monitor, and every other reader with it (the operator's card pulled from
-        ``lock_card_reader`` locked nothing, another reader's card was not seen) until then."""
+        ``lock_card_reader`` locked nothing, another reader's card was not seen) until then.
+        A card still unread after ``read_s`` is said in error (``no_answer``: 請重新插卡): the
+        panel read 讀卡中… for as long as it stayed in; taking it out ends the read."""
         m = self.machines[reader]
         with self._lock:
             status = m.card_inserted(atr)
@@ -338,6 +346,15 @@ class PcscMonitor:
         threading.Thread(
             target=self._read, args=(m, status.generation), name="pcsc-read", daemon=True
         ).start()
+        generation = status.generation
+        late = threading.Timer(
+            self.read_s,
+            lambda: self._change(
+                lambda: m.read_failed(generation, ReaderState.ERROR, "", "no_answer")
+            ),
+        )
+        late.daemon = True
+        late.start()
 
     def _read(self, m: ReaderMachine, generation: int) -> None:
         """One card's read, on a PC/SC context of its own; a result for a card pulled meanwhile
@@ -368,33 +385,8 @@ def _card_still_present(ctx: Any, reader: str) -> bool:
 
 
 def snapshot(read_cards: bool = True) -> list[ReaderStatus]:
-    """One look at every reader (for ``card status`` / ``card read``), without a thread."""
-    s = _scard()
-    hr, ctx = s.SCardEstablishContext(s.SCARD_SCOPE_USER)
-    if hr != s.SCARD_S_SUCCESS:
-        raise ApduError(f"PC/SC service unavailable: {s.SCardGetErrorMessage(hr)}")
-    try:
-        hr, readers = s.SCardListReaders(ctx, [])
-        if hr == s.SCARD_E_NO_READERS_AVAILABLE:
-            return []
-        if hr != s.SCARD_S_SUCCESS:
-            raise ApduError(f"cannot list readers: {s.SCardGetErrorMessage(hr)}")
-        hr, states = s.SCardGetStatusChange(ctx, 0, [(r, s.SCARD_STATE_UNAWARE) for r in readers])
-        out: list[ReaderStatus] = []
-        for name, event_state, atr in states:
-            m = ReaderMachine(name)
-            m.reader_added()
-            if not event_state & s.SCARD_STATE_PRESENT or event_state & s.SCARD_STATE_MUTE:
-                out.append(m.status)
-                continue
-            st = m.card_inserted(bytes(atr).hex().upper())
-            if read_cards:
-                state, card, detail, record = classify_read(ctx, name)
-                if record is not None:
-                    m.read_done(st.generation, record)
-                else:
-                    m.read_failed(st.generation, state, card, detail)
-            out.append(m.status)
-        return out
-    finally:
-        s.SCardReleaseContext(ctx)
+    """One look at every reader (for ``card status`` / ``card read``): devices/pcsc_snapshot.py,
+    each card's read bounded there."""
+    from eservice_desktop.devices import pcsc_snapshot
+
+    return pcsc_snapshot.snapshot(read_cards)

@@ -250,3 +250,65 @@ def test_cli_card_status_says_each_reader_in_the_chosen_language(
     for code in ("shown", "nhi", "no_card"):
         assert code not in zh.stdout and code not in en.stdout, (zh.stdout, en.stdout)
     assert "王小明" not in zh.stdout + en.stdout  # status does not print personal data
+
+
+def test_a_card_that_never_answers_is_said_and_the_other_reader_still_read(
+    cards: Callable[..., vc.VirtualCard], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``card status``/``card read`` read each card in turn: a card that takes every APDU and
+    answers none held the command for good (Ctrl+C too, inside SCardTransmit), so IT's ``card
+    status`` never came back. Its reader is now said as ``no_answer`` and the next one read."""
+    import time
+
+    from eservice_desktop.devices import pcsc_snapshot
+
+    monkeypatch.setattr(pcsc_snapshot, "READ_S", 2.0)
+    release = threading.Event()
+
+    def mute(_apdu: bytes) -> bytes:
+        release.wait(120)
+        return vc.INS_NOT_SUPPORTED
+
+    try:
+        cards(mute).insert()
+        cards(vc.nhi_handler(PLAIN), port=vc.PORTS[1]).insert()
+        wait_for(lambda: sum(bool(st.atr) for st in pcsc.snapshot(read_cards=False)) == 2)
+        began = time.monotonic()
+        seen = {st.reader: st for st in pcsc.snapshot()}
+        assert time.monotonic() - began < 8
+        mute_reader, other = seen[vc.READER_NAMES[0]], seen[vc.READER_NAMES[1]]
+        assert (mute_reader.state, mute_reader.detail) == (ReaderState.ERROR, "no_answer")
+        assert other.state == ReaderState.SHOWN and other.record is not None
+    finally:
+        release.set()
+
+
+def test_the_monitor_says_a_card_that_never_answers_and_reads_it_again_reinserted(
+    cards: Callable[..., vc.VirtualCard],
+) -> None:
+    """The window's reader said 讀卡中… for as long as a mute card stayed in: its read waits
+    on the card, and nothing else moved the reader on. After ``read_s`` it is said in error
+    (the panel: 讀卡發生錯誤，請重新插卡), and the card taken out and put back is read."""
+    release = threading.Event()
+
+    def mute(_apdu: bytes) -> bytes:
+        release.wait(120)
+        return vc.INS_NOT_SUPPORTED
+
+    rec = Recorder()
+    monitor = pcsc.PcscMonitor(rec, read_s=2.0).start()
+    reader = vc.READER_NAMES[0]
+    try:
+        wait_for(lambda: rec.last(reader) is not None)
+        card = cards(mute).insert()
+        wait_for(lambda: ReaderState.READING in rec.states(reader))
+        wait_for(lambda: (s := rec.last(reader)) is not None and s.detail == "no_answer", 10)
+        assert rec.last(reader).state == ReaderState.ERROR  # type: ignore[union-attr]
+        card.remove()
+        release.set()
+        wait_for(lambda: (s := rec.last(reader)) is not None and s.state == ReaderState.NO_CARD)
+        cards(vc.nhi_handler(PLAIN)).insert()
+        wait_for(lambda: (s := rec.last(reader)) is not None and s.state == ReaderState.SHOWN)
+    finally:
+        release.set()
+        monitor.stop()
