@@ -20,6 +20,11 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import Field, PrivateAttr, StrictInt, field_validator, model_validator
 
+from eservice_desktop.county_link.protocol_access import (
+    AccessPushRequest,
+    AccessPushResponse,
+    WireAccess,
+)
 from eservice_desktop.county_link.protocol_lookups import (
     LOOKUP_FORMAT,
     LOOKUP_SIGNED_FIELDS,
@@ -41,8 +46,8 @@ from eservice_desktop.county_link.wire_base import (
     CODE,
     DEVICE,
     HASH,
+    MAX_PUSH_BATCH,
     MAX_SEQ,
-    RECORDED_AS,
     WireCursor,
     WireModel,
     WireSeq,
@@ -54,11 +59,14 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import ALL_TYPES, Event
 
 #: The enrolment, status, attachment and operator schemas live in protocol_office.py, the
-#: look-ups' in protocol_lookups.py, the base every schema shares in wire_base.py; the names
-#: both ends use are importable from here.
+#: look-ups' in protocol_lookups.py, the access log's in protocol_access.py, the base every
+#: schema shares in wire_base.py; the names both ends use are importable from here.
 __all__ = [
     "LOOKUP_FORMAT",
     "LOOKUP_SIGNED_FIELDS",
+    "MAX_PUSH_BATCH",
+    "AccessPushRequest",
+    "AccessPushResponse",
     "AttachmentStart",
     "AttachmentState",
     "EnrolRequest",
@@ -69,13 +77,12 @@ __all__ = [
     "OperatorVerifyResponse",
     "OperatorsResponse",
     "StatusResponse",
+    "WireAccess",
     "lookup_signed_bytes",
 ]
 
 API_VERSION = "v1"
 PREFIX = f"/{API_VERSION}"
-#: The most events one push may carry; larger outboxes are sent in several batches.
-MAX_PUSH_BATCH = 1000
 #: The most changes one pull page returns.
 MAX_PULL_PAGE = 2000
 #: Attachment chunk size the client uses (the server accepts any size up to this).
@@ -208,44 +215,6 @@ def push_body(events: list[dict[str, Any]], gaps: list[dict[str, Any]] | None = 
     if gaps:
         doc["gaps"] = gaps
     return _BODY.encode(doc).encode()
-
-
-class WireAccess(WireModel):
-    """One access-log record (services/access.py): who viewed, searched, printed or exported
-    which case, changed which operator account (``account``) or signed in or out (``signin``),
-    with its place in the device's access-log hash chain."""
-
-    access_id: str = Field(min_length=8, max_length=36, pattern=r"^[0-9A-Za-z-]+$")
-    office: str = Field(pattern=CODE)
-    device: str = Field(pattern=DEVICE)
-    operator: str = Field(min_length=1, max_length=values.CLERK_MAX)
-    action: Literal["view", "search", "print", "export", "account", "signin"]
-    case_id: str = Field(default="", max_length=36, pattern=r"^[0-9A-Za-z-]*$")
-    case_number: str = Field(default="", max_length=24)
-    detail: str = Field(default="", max_length=200)
-    at: WireTime
-    prev: str = Field(pattern=HASH)
-    hash: str = Field(pattern=HASH)
-    #: The counter the record was made under, ``H01-01``, when it is not the pushing one (the
-    #: office code or counter number corrected since with ``setup``); its ``hash`` is over
-    #: that office and device. Absent for every other record (an older county refuses it).
-    recorded_as: str | None = Field(default=None, pattern=RECORDED_AS)
-
-    @field_validator("at")
-    @classmethod
-    def _aware(cls, value: datetime) -> datetime:
-        return values.check_time(value)
-
-
-class AccessPushRequest(WireModel):
-    records: list[WireAccess] = Field(max_length=MAX_PUSH_BATCH)
-
-
-class AccessPushResponse(WireModel):
-    #: Records stored now, and records the county already had (a push sent again).
-    stored: WireSeq
-    duplicates: WireSeq
-    server_time: WireTime
 
 
 class PushResult(WireModel):

@@ -88,6 +88,8 @@ WireTime = Annotated[datetime, BeforeValidator(iso_text), AfterValidator(with_of
 #: The largest seq, cursor or version either end takes: a signed 64-bit integer, what SQLite
 #: and PostgreSQL store (a larger one pulled and stored raised OverflowError at the office).
 MAX_SEQ = 2**63 - 1
+#: The most events (or access records) one push may carry; larger outboxes go in batches.
+MAX_PUSH_BATCH = 1000
 
 
 def within_seq(value: str) -> str:
