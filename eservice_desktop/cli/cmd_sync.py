@@ -124,10 +124,17 @@ def cmd_recover(args: argparse.Namespace) -> int:
 
 
 def _once_failed(  # noqa: PLR0917 - the promised JSON's fields and the exit code
-    args: argparse.Namespace, app: Any, error: str, detail: str, message: str, code: int
+    args: argparse.Namespace,
+    app: Any,
+    error: str,
+    detail: str,
+    message: str,
+    code: int,
+    reason: str | None = None,
 ) -> int:
     """``sync once``'s failure: ``{"ok": false, "error", "detail", "pending"}`` with --json
-    (a promise), the sentence on stderr, and ``code``."""
+    (a promise), the sentence on stderr, and ``code``. ``reason`` is added when the round knows
+    what to do (``sync.not_enrolled``: run `sync enrol`), with the sentence as ``message``."""
     from eservice_desktop.services import sync
     from eservice_desktop.services.machine_errors import environment_error
 
@@ -140,6 +147,8 @@ def _once_failed(  # noqa: PLR0917 - the promised JSON's fields and the exit cod
         pending = None
     if args.json:
         data = {"ok": False, "error": error, "detail": detail, "pending": pending}
+        if reason:
+            data.update(reason=reason, message=message)
         print(json_text(data))
     print(message, file=sys.stderr)
     return code
@@ -168,7 +177,7 @@ def cmd_once(args: argparse.Namespace) -> int:
         except SyncError as e:
             message = e.message(lang_of(args))
             # The JSON shape is a promise (error = class name); the sentence goes to stderr.
-            return _once_failed(args, app, type(e).__name__, str(e), message, 1)
+            return _once_failed(args, app, type(e).__name__, str(e), message, 1, e.reason)
         except KeyboardInterrupt:  # Ctrl+C: the same promised shape, not the general one
             message = say(
                 args,

@@ -13,6 +13,11 @@ class SyncError(Exception):
     #: Seconds the county asked to be left alone for (``Retry-After`` of a 503 or a 429), or
     #: None: the sync loop waits at least that long before its next round.
     retry_after: float | None = None
+    #: What to do about it, when the office can tell (zh-TW, English), said after the failure
+    #: itself; ``reason`` its code. A county's 401 to a counter never enrolled said only
+    #: "device not enrolled", naming no command (``services/sync/refused_why.py`` sets them).
+    hint: tuple[str, str] | None = None
+    reason: str | None = None
 
     def __init__(self, detail: str = "", status: int | None = None) -> None:
         super().__init__(detail)
@@ -259,7 +264,17 @@ def retry_after_s(header: str | None) -> float | None:
 
 def sync_error_message(error: BaseException, lang: str = "zh_TW") -> str:
     """A failed round as a clerk reads it, in the clerk's language, never an exception name:
-    e.g. "Cannot reach the county server (HTTP 401: device not enrolled)"."""
+    e.g. "Cannot reach the county server (HTTP 401: device not enrolled)", followed by what to
+    do when the error carries it (its ``hint``)."""
+    said = _failure_sentence(error, lang)
+    hint = getattr(error, "hint", None)
+    if not hint:
+        return said
+    return f"{said}; {hint[1]}" if lang.lower().startswith("en") else f"{said}；{hint[0]}"
+
+
+def _failure_sentence(error: BaseException, lang: str) -> str:
+    """The failure itself, in ``lang``."""
     en = lang.lower().startswith("en")
 
     def say(zh: str, english: str) -> str:

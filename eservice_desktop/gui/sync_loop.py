@@ -96,26 +96,32 @@ def follow_others(app: App) -> dict[str, Any]:
     window's own loop takes them first (``services.sync.run_round``), the county's clock as the
     service's last round learned it, then the bar's counts."""
     from eservice_desktop.services import sync
+    from eservice_desktop.services.sync.failure_words import LAST_ERROR_WORDS
 
     sync.follow_stored_offset(app)
     app.refresh_calendar()
     sync.refresh_county_reference(app)
-    return read_status(app)
+    status = read_status(app)
+    with app.reading() as s:  # the service's failed round in its own words (its hint too)
+        status[LAST_ERROR_WORDS] = sync.get_state(s, LAST_ERROR_WORDS)
+    return status
 
 
 def service_failure(status: dict[str, Any], zh: bool) -> str:
     """The sync service's last round as a window without a loop says it: its failure in the
     clerk's words when its last try came after its last success (the service kept trying and
     failing: the bar said 已連線, or 尚未連線, all day while the office was offline), else
-    ``""``."""
-    from eservice_desktop.services.sync.failure_words import named_failure_message
+    ``""``. In the words the round said it (``last_error_words``): by the kind's name alone an
+    unenrolled counter's 401 named no `sync enrol`."""
+    from eservice_desktop.services.sync.failure_words import LAST_ERROR_WORDS, last_error_message
 
     error, tried, done = (status.get(k) for k in ("last_error", "last_attempt", "last_success"))
     if not error or not tried:
         return ""
     if done and datetime.fromisoformat(str(done)) >= datetime.fromisoformat(str(tried)):
         return ""
-    return named_failure_message(str(error), "zh_TW" if zh else "en")
+    words = status.get(LAST_ERROR_WORDS)
+    return last_error_message(str(error), words, "zh_TW" if zh else "en")
 
 
 def prepare_loop(

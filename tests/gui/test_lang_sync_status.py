@@ -92,11 +92,18 @@ def test_a_refused_round_reads_in_the_clerks_language(
     w.start()
     qtbot.waitUntil(lambda: w.online is False, timeout=20000)
     w.stop()
+    command = f"eservice-desktop sync enrol --server {county.url} --code"
     if lang_ctx.lang == "en":
-        expected = "Cannot reach the county server (HTTP 401: device not enrolled)"
+        expected = (
+            "Cannot reach the county server (HTTP 401: device not enrolled); IT enrols it with "
+            f"the county's one-time code: {command} CODE"
+        )
         assert w.state_label.text() == f"○ Offline: {expected}"
     else:
-        expected = "無法與縣府伺服器同步（HTTP 401：本機尚未登記）"
+        expected = (
+            "無法與縣府伺服器同步（HTTP 401：本機尚未登記）；"
+            f"請資訊人員以縣府核發的一次性登記碼執行：{command} 登記碼"
+        )
         assert w.state_label.text() == f"○ 離線：{expected}"
     assert w.state_label.toolTip() == expected
     assert messages == [expected]

@@ -21,6 +21,7 @@ from eservice_desktop.services.sync.reference import (
     load_county_reference,
     refresh_county_reference,
 )
+from eservice_desktop.services.sync.refused_why import explain_refusal
 from eservice_desktop.services.sync.round import Progress, RoundResult, sync_round
 
 
@@ -56,6 +57,7 @@ def run_round(
         finally:
             client.close()
     except Exception as e:
+        explain_refusal(app, e)  # a 401: which command IT runs, said with the failure
         said = environment_error(e)  # this PC failed it: kept by its code, said again by it
         with app.transaction() as s:
             now = app.now()

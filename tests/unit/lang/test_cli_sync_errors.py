@@ -60,6 +60,13 @@ def test_sync_once_refused_by_the_county(
     expected: str,
 ) -> None:
     Settings(data_dir=settings.data_dir, county_url=county.url).save()
+    # never enrolled: the command IT runs follows (it named none)
+    command = f"eservice-desktop sync enrol --server {county.url} --code"
+    expected += (
+        f"; IT enrols it with the county's one-time code: {command} CODE"
+        if lang == "en"
+        else f"；請資訊人員以縣府核發的一次性登記碼執行：{command} 登記碼"
+    )
     code, out, err = _run(settings, capsys, "--lang", lang, "sync", "once")
     assert code == 1
     assert err.strip() == expected
@@ -67,8 +74,11 @@ def test_sync_once_refused_by_the_county(
     code, out, err = _run(settings, capsys, "--lang", lang, "sync", "once", "--json")
     data = json.loads(out)
     assert code == 1 and data["ok"] is False
-    assert data["error"] == "AuthError" and set(data) == {"ok", "error", "detail", "pending"}
-    assert err.strip() == expected  # the JSON keeps its shape; the sentence is on stderr
+    # the promised keys keep their values; what to do is added beside them
+    assert data["error"] == "AuthError" and data["detail"] == "401 from county"
+    assert set(data) == {"ok", "error", "detail", "pending", "reason", "message"}
+    assert data["reason"] == "sync.not_enrolled" and data["message"] == expected
+    assert err.strip() == expected  # the sentence is on stderr too
     # what sync status says afterwards: the same kind of sentence, not the class name
     code, out, _ = _run(settings, capsys, "--lang", lang, "sync", "status")
     assert "AuthError" not in out
