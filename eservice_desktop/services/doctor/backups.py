@@ -75,6 +75,37 @@ def why_not(settings: Settings, folder: Path) -> Words | None:
     return _room_words(place, needed)
 
 
+def _device(path: Path) -> int | None:
+    try:
+        return os.stat(path).st_dev
+    except OSError:
+        return None
+
+
+def same_disk(settings: Settings, folder: Path) -> Words | None:
+    """The backups kept on the disk that holds the database (by default ``DATA_DIR/backups``):
+    a disk that dies takes the database and every backup with it, while doctor said 正常. None
+    when the backups are elsewhere, in a demo, or when the location is not there (an
+    unplugged disk: :func:`why_not` says it, and the folders above it are the system disk's)."""
+    if settings.demo or not (folder.is_dir() or folder.parent.is_dir()):
+        return None
+    database = _device(settings.db_path.parent)
+    if database is None or database != _device(folder if folder.is_dir() else folder.parent):
+        return None
+    shown = printable(str(folder), 200)
+    return (
+        f"備份位置 {shown} 與資料庫在同一顆磁碟：磁碟故障時資料庫與備份一併損失",
+        f"the backup location {shown} is on the database's own disk: a disk that fails takes "
+        "the database and every backup with it",
+    )
+
+
+_OTHER_DISK_FIX = (
+    "在 settings.json 將 backup_dir 設為另一顆磁碟（USB 磁碟）或網路磁碟的資料夾",
+    "Set backup_dir in settings.json to a folder on another disk (a USB disk) or a network share",
+)
+
+
 def _has_events(settings: Settings) -> bool:
     """The database holds an event (a counter at work, whose missing backup fails); one that
     cannot be read counts as holding some."""
@@ -117,6 +148,11 @@ def check_backup(
         "Run `eservice-desktop backup now` and check the backup location (USB disk or share)",
     )
     why = why_not(settings, folder)
+    shared = same_disk(settings, folder)
+    facts["same_disk"] = shared is not None
+    if shared is not None:
+        why = shared if why is None else (f"{why[0]}；{shared[0]}", f"{why[1]}; {shared[1]}")
+        fix = (f"{fix[0]}；{_OTHER_DISK_FIX[0]}", f"{fix[1]}; {_OTHER_DISK_FIX[1]}")
     # backups count without a database too: the one left after the database was lost is what
     # IT restores (it said "no usable backup" then)
     moment = now()
@@ -138,6 +174,8 @@ def check_backup(
         f"最近備份 {age_h:.1f} 小時前：{good.path.name}",
         f"{age_h:.1f} h old: {good.path.name}",
     )
+    if shared is not None and why == shared:  # only the disk: nothing to run backup now for
+        return _check("backup", title, "warn", _with(fresh, why), _OTHER_DISK_FIX, **facts)
     if why is not None:
         return _check("backup", title, "warn", _with(fresh, why), fix, **facts)
     return _check("backup", title, "ok", fresh, **facts)

@@ -549,7 +549,9 @@ def test_backup_check_fails_when_the_newest_good_backup_is_too_old(app: App, clo
     assert none.status == "fail" and "backup now" in none.fix_en
     taken = backup.take(app, "manual")
     fresh = doctor.check_backup(app.settings, now=lambda: clock.now + timedelta(hours=2))
-    assert fresh.status == "ok" and fresh.data["newest"] == str(taken.path)
+    # fresh; a warning only for the default location, on the database's own disk
+    assert fresh.status == "warn" and fresh.data["newest"] == str(taken.path)
+    assert fresh.data["same_disk"] is True and "2.0 h old" in fresh.detail_en
     old = doctor.check_backup(app.settings, now=lambda: clock.now + timedelta(hours=27))
     assert old.status == "fail" and "27" in old.detail_en
     # a damaged newest backup does not count as good
