@@ -42,6 +42,7 @@ from eservice_desktop.county_link.protocol import (
     OperatorsResponse,
     OperatorVerifyRequest,
     OperatorVerifyResponse,
+    PublishedKeys,
     PullResponse,
     PushRequest,
     PushResponse,
@@ -140,6 +141,10 @@ class CountyClient(CountyTransport):
 
     def status(self) -> StatusResponse:
         return self._json(self._send("GET", "/status"), StatusResponse)
+
+    def keys(self) -> PublishedKeys:
+        """The county's public signing keys, retired ones included."""
+        return self._json(self._send("GET", "/keys"), PublishedKeys)
 
     def push(self, events: list[WireEvent], gaps: list[ChainGap] | None = None) -> PushResponse:
         request = PushRequest(events=events, gaps=gaps or [])

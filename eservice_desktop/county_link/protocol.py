@@ -40,6 +40,8 @@ from eservice_desktop.county_link.protocol_office import (
     OperatorsResponse,
     OperatorVerifyRequest,
     OperatorVerifyResponse,
+    PublishedKey,
+    PublishedKeys,
     StatusResponse,
 )
 from eservice_desktop.county_link.wire_base import (
@@ -76,6 +78,8 @@ __all__ = [
     "OperatorVerifyRequest",
     "OperatorVerifyResponse",
     "OperatorsResponse",
+    "PublishedKey",
+    "PublishedKeys",
     "StatusResponse",
     "WireAccess",
     "lookup_signed_bytes",

@@ -49,6 +49,22 @@ class StatusResponse(WireModel):
     server_time: WireTime
 
 
+class PublishedKey(WireModel):
+    """One of the county's signing keys as ``GET /v1/keys`` lists it (doctor compares the
+    pickup keys with the desk's)."""
+
+    key_id: str = Field(max_length=64)
+    alg: str = Field(max_length=16)
+    public_key: str = Field(max_length=200)
+    not_before: WireTime
+    retired_at: WireTime | None = None
+
+
+class PublishedKeys(WireModel):
+    receipt: list[PublishedKey]
+    pickup: list[PublishedKey]
+
+
 class AttachmentState(WireModel):
     sha256: str
     size: WireSeq

@@ -11,8 +11,8 @@ service into a ``warn``: a PC without pcscd can still take cases, it just cannot
 never imported here (printers come from CUPS' ``lpstat`` or, on Windows, PowerShell).
 
 One module per area (``report``: the result types; ``machine``, ``database``, ``backups``,
-``office``, ``county``, ``devices``, ``trust``, ``shift``); this package runs them in the order IT
-reads them.
+``office``, ``county``, ``enrolment``, ``pickup_keys``, ``devices``, ``trust``, ``shift``);
+this package runs them in the order IT reads them.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from eservice_desktop.services.doctor.office import calendar_years as calendar_y
 from eservice_desktop.services.doctor.office import check_calendar as check_calendar
 from eservice_desktop.services.doctor.office import check_office as check_office
 from eservice_desktop.services.doctor.office import check_sync_backlog as check_sync_backlog
+from eservice_desktop.services.doctor.pickup_keys import check_pickup_keys as check_pickup_keys
 from eservice_desktop.services.doctor.report import CERT_WARN_DAYS as CERT_WARN_DAYS
 from eservice_desktop.services.doctor.report import FAIL_FREE_BYTES as FAIL_FREE_BYTES
 from eservice_desktop.services.doctor.report import KEYRING_SERVICE as KEYRING_SERVICE
@@ -68,6 +69,7 @@ SHIFT_START = (
     "county",
     "enrolment",
     "sync_backlog",
+    "pickup_keys",
     "card_readers",
     "pkcs11",
     "trust_anchors",
@@ -117,6 +119,10 @@ def run_checks(
             lambda: check_enrolment(settings, network=network, timeout=timeout, now=counter_now()),
         ),
         ("sync_backlog", lambda: check_sync_backlog(settings, now=counter_now)),
+        (
+            "pickup_keys",
+            lambda: check_pickup_keys(settings, counter_now(), network=network, timeout=timeout),
+        ),
         ("keyring", lambda: check_keyring(demo=settings.demo)),
         ("card_readers", check_card_readers),
         ("pkcs11", lambda: check_pkcs11(settings)),

@@ -87,6 +87,19 @@ def _credential(account: str, legacy: str | None, facts: dict[str, Any]) -> str 
         return None
 
 
+def stored_credential(settings: Settings) -> str | None:
+    """This data directory's credential in this account's keyring, or None (none there, or
+    the database that names its entry cannot be read)."""
+    try:
+        info, installation, _ = _enrolled_record(settings)
+    except Verdict:
+        return None
+    legacy = account = f"county:{settings.office_code}-{settings.device_id}"
+    if installation:
+        account = f"{account}:{installation}"
+    return _credential(account, legacy if info else None, {})
+
+
 def _revoked_fix(key: str) -> tuple[str, str]:
     # a revoked device takes no replacement code (county IT's enrol-code refuses it)
     return (
