@@ -268,6 +268,22 @@ def setup_logging(
 
 
 CRASH_FILE = "crash.log"
+#: A crash.log past this size is set aside (``crash.log.1``, the one before it removed) when a
+#: program starts: it was only ever appended to, each fatal error adding every thread's stack,
+#: and a counter whose service crashed at each restart grew it without end.
+CRASH_MAX_BYTES = 1_000_000
+
+
+def _set_aside_large(crash: Path) -> None:
+    """``crash`` renamed to ``crash.log.1`` when past :data:`CRASH_MAX_BYTES`. Another program
+    may hold it open: on Linux it writes on into the file set aside; on Windows the rename is
+    refused and the file is set aside at a later start."""
+    try:
+        if crash.stat().st_size <= CRASH_MAX_BYTES:
+            return
+        os.replace(crash, crash.with_name(CRASH_FILE + ".1"))
+    except OSError:
+        return
 
 
 def install_crash_handlers(log_dir: Path) -> Path:
@@ -279,6 +295,7 @@ def install_crash_handlers(log_dir: Path) -> Path:
     folder_mode, file_mode = _modes(log_dir)
     log_dir.mkdir(mode=folder_mode & 0o777, parents=True, exist_ok=True)
     crash = log_dir / CRASH_FILE
+    _set_aside_large(crash)
     fd = os.open(crash, os.O_WRONLY | os.O_CREAT | os.O_APPEND, file_mode)
     _private(crash, file_mode)
     stream = os.fdopen(fd, "a", encoding="utf-8")
