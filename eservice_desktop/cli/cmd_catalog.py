@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from eservice_desktop.cli.common import add_json, emit, say
+from eservice_desktop.domain.catalogue_records import FieldSpec
 from eservice_desktop.services.core import load_catalogue
 
 
@@ -17,6 +19,19 @@ def register(sub: argparse._SubParsersAction, common: argparse.ArgumentParser) -
     )
     add_json(ls)
     ls.set_defaults(func=cmd_list)
+
+
+def _field(f: FieldSpec) -> dict[str, Any]:
+    return {
+        "key": f.key,
+        "label": f.label,
+        "label_en": f.label_en,
+        "type": f.type,
+        "required": f.required,
+        "choices": list(f.choices),
+        "choices_en": list(f.choices_en),
+        "max_length": f.max_length,
+    }
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -44,6 +59,9 @@ def cmd_list(args: argparse.Namespace) -> int:
                 }
                 for f in s.fee_items
             ],
+            # what `case intake --field KEY=VALUE` takes for it (a script had to read the
+            # catalogue's JSON in the installation to learn a field's key and choices)
+            "fields": [_field(f) for f in s.fields],
         }
         for s in services
     ]
