@@ -111,18 +111,8 @@ def run_checks(
         ("office", lambda: check_office(settings)),
         ("calendar", lambda: check_calendar(settings, now())),
     ]
-    if network:
-        makers.append(("county", lambda: check_county(settings, timeout=timeout)))
+    makers += _county_makers(settings, network, timeout, counter_now)
     makers += [
-        (
-            "enrolment",
-            lambda: check_enrolment(settings, network=network, timeout=timeout, now=counter_now()),
-        ),
-        ("sync_backlog", lambda: check_sync_backlog(settings, now=counter_now)),
-        (
-            "pickup_keys",
-            lambda: check_pickup_keys(settings, counter_now(), network=network, timeout=timeout),
-        ),
         ("keyring", lambda: check_keyring(demo=settings.demo)),
         ("card_readers", check_card_readers),
         ("pkcs11", lambda: check_pkcs11(settings)),
@@ -138,3 +128,33 @@ def run_checks(
         makers.append(("test_scan", lambda: check_test_scan(settings, scan_wait_s)))
     makers += [("fonts", check_fonts), ("receipt_fonts", check_receipt_fonts)]
     return Report([make() for key, make in makers if wanted(key)], shift_start=shift_start)
+
+
+def _county_makers(
+    settings: Settings, network: bool, timeout: float, counter_now: Callable[[], datetime]
+) -> list[tuple[str, Callable[[], Check]]]:
+    """The checks of the county link: the county (``network``), the enrolment, the backlog and
+    the pickup keys, which ask the county again only when it answered (a silent county held
+    doctor 3 s more, the shift start every morning)."""
+    county_failed: list[bool] = []
+
+    def county() -> Check:
+        found = check_county(settings, timeout=timeout)
+        county_failed.append(found.status == "fail")
+        return found
+
+    makers: list[tuple[str, Callable[[], Check]]] = [("county", county)] if network else []
+    return [
+        *makers,
+        (
+            "enrolment",
+            lambda: check_enrolment(settings, network=network, timeout=timeout, now=counter_now()),
+        ),
+        ("sync_backlog", lambda: check_sync_backlog(settings, now=counter_now)),
+        (
+            "pickup_keys",
+            lambda: check_pickup_keys(
+                settings, counter_now(), network=network and not any(county_failed), timeout=timeout
+            ),
+        ),
+    ]

@@ -4,6 +4,9 @@ and a desk without the county's key of the day refused every MMS code (簽章金
 
 from __future__ import annotations
 
+import contextlib
+import socket
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -108,3 +111,41 @@ def test_doctor_runs_the_line_in_the_shift_start_set(
     report = doctor.run_checks(app.settings, shift_start=True, network=False)
     (line,) = [c for c in report.checks if c.key == "pickup_keys"]
     assert line.status == "ok", line
+
+
+def test_a_silent_county_is_not_asked_for_its_keys_too(
+    office: Callable[..., App], sqlite_county: CountyServer
+) -> None:
+    """A county that takes connections and never answers: the county line fails after its
+    wait, and the pickup-key line asked it again and waited as long (doctor 11.6 s instead of
+    9.1 s; the shift start every morning)."""
+    app = _synced(office, sqlite_county)
+    asked: list[bytes] = []
+    held: list[socket.socket] = []
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(20)
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            held.append(conn)
+            conn.settimeout(2)
+            with contextlib.suppress(OSError):
+                asked.append(conn.recv(4096).split(b"\r\n", 1)[0])
+
+    threading.Thread(target=serve, daemon=True).start()
+    app.settings.county_url = f"http://127.0.0.1:{listener.getsockname()[1]}"
+    try:
+        report = doctor.run_checks(app.settings, timeout=1.0)
+    finally:
+        listener.close()
+        for conn in held:
+            conn.close()
+    by_key = {c.key: c for c in report.checks}
+    assert by_key["county"].status == "fail", by_key["county"]
+    assert by_key["pickup_keys"].status == "ok", by_key["pickup_keys"]
+    assert asked and not any(b"/v1/keys" in line for line in asked), asked
