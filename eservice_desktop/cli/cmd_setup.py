@@ -161,7 +161,8 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
             data,
             say(
                 args,
-                f"設定已寫入；未註冊：{keyring_state.detail_zh}；請稍後以服務帳號執行：{later}",
+                f"設定已寫入；未註冊：{keyring_state.detail_zh}；請稍後以服務帳號執行："
+                f"{_in_chinese(later)}",
                 f"settings written; not enrolled: {keyring_state.detail_en}; enrol later "
                 f"under the service account with: {later}",
             ),
@@ -199,6 +200,13 @@ def _enrol(args: argparse.Namespace, stored: Settings, data: dict[str, object]) 
     return 0
 
 
+def _in_chinese(later: str) -> str:
+    """The command to enrol later as the Chinese line says it: the code's place named 登記碼,
+    as doctor names it (the Chinese line read ``--code CODE``); ``--json``'s ``later`` keeps
+    its text."""
+    return later.replace(" --code CODE", " --code 登記碼")
+
+
 def _not_enrolled(
     args: argparse.Namespace, e: BaseException, data: dict[str, object], later: str
 ) -> int:
@@ -210,7 +218,7 @@ def _not_enrolled(
         data,
         say(
             args,
-            f"設定已寫入；註冊失敗：{why}；請稍後執行：{later}",
+            f"設定已寫入；註冊失敗：{why}；請稍後執行：{_in_chinese(later)}",
             f"settings written; enrolment failed: {why}; enrol later with: {later}",
         ),
     )

@@ -88,6 +88,9 @@ def test_setup_says_why_the_county_did_not_enrol(
     assert code == 3
     assert said in out, out
     assert "Error" not in out and "sync enrol --server" in out
+    # the code's place named in the line's language (the Chinese line said --code CODE)
+    placeholder = "--code CODE" if lang == "en" else "--code 登記碼"
+    assert out.rstrip().endswith(placeholder), out
 
 
 def test_setup_does_not_burn_the_code_without_a_keyring(
