@@ -226,19 +226,7 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
     except DeviceRevoked as e:  # before AuthError: a replacement code of a revoked device
         raise DomainError("sync.enrol_revoked", e.message_zh, e.message_en) from e
     except AuthError as e:
-        # An enrolment stopped after the county took the code (a power cut, the command
-        # killed before the credential was stored) used it up: the same code again was
-        # refused with nothing said of the way on, a replacement code for this counter.
-        office, device = app.settings.office_code, app.settings.device_id
-        again = f"enrol-code --office {office} --device {device}"
-        raise DomainError(
-            "sync.enrol_refused",
-            f"登記碼無效、已使用或已過期；若本機先前的登記中斷（斷電、程式結束），該碼已用掉："
-            f"請縣府資訊人員以 {again} 換發本機的登記碼",
-            f"The enrolment code is unknown, used or expired; if an earlier enrolment of this "
-            f"counter was interrupted (a power cut, the program ended), it used the code up: "
-            f"ask county IT for a replacement code ({again})",
-        ) from e
+        raise DomainError("sync.enrol_refused", *_code_refused(app)) from e
     except WrongOffice as e:
         zh, en = _office_typo(app)
         raise DomainError("sync.enrol_office", e.message_zh + zh, e.message_en + en) from e
@@ -252,13 +240,48 @@ def _trade_code(app: App, server_url: str, code: str) -> EnrolResponse:
         client.close()
 
 
+def _code_refused(app: App) -> tuple[str, str]:
+    """Why a code was refused and the way on. An enrolment stopped after the county took the
+    code (a power cut, the command killed before the credential was stored) used it up: the
+    same code again was refused with nothing said of the way on, a replacement code for this
+    counter. A counter whose number is its own (cases of its own) names it; a new PC does
+    not: the county gave it the next free number, and the replacement code for the number in
+    its settings (01 by default) would take another counter's credential, which then stopped
+    syncing."""
+    office, device = app.settings.office_code, app.settings.device_id
+    head = (
+        "登記碼無效、已使用或已過期；若本機先前的登記中斷（斷電、程式結束），該碼已用掉：",
+        "The enrolment code is unknown, used or expired; if an earlier enrolment of this "
+        "counter was interrupted (a power cut, the program ended), it used the code up: ",
+    )
+    if _has_own_events(app):
+        again = f"enrol-code --office {office} --device {device}"
+        return (
+            f"{head[0]}請縣府資訊人員以 {again} 換發本機的登記碼",
+            f"{head[1]}ask county IT for a replacement code ({again})",
+        )
+    return (
+        f"請核對登記碼；{head[0]}請縣府資訊人員以 eservice-county-server devices --office "
+        f"{office} 找出本機登記時建立、未曾同步的設備，再以 enrol-code --office {office} "
+        "--device 該設備編號 換發（勿用他櫃的編號：其憑證將失效）",
+        f"Check the code. {head[1]}county IT finds the device made then, never synced, with "
+        f"eservice-county-server devices --office {office} and issues a replacement code for "
+        f"its number (enrol-code --office {office} --device NN; never another counter's: its "
+        "credential would stop working)",
+    )
+
+
+def _has_own_events(app: App) -> bool:
+    with app.reading() as s:
+        own = s.scalar(select(EventRow.event_id).where(EventRow.origin == "local").limit(1))
+    return own is not None
+
+
 def _office_typo(app: App) -> tuple[str, str]:
     """What to do when the office code typed at setup was the wrong one (H06 for H07): the
     refusal sent IT to give the code to the other office, as if the code were wrong, while a
     PC with no case of its own yet takes the right office code and then the same code."""
-    with app.reading() as s:
-        own = s.scalar(select(EventRow.event_id).where(EventRow.origin == "local").limit(1))
-    if own is not None:
+    if _has_own_events(app):
         return "", ""  # the database is this counter's: its office code stays
     return (
         "；若本機確屬該所，先以 eservice-desktop setup --office 該所代碼 改正本機的事務所代碼，"

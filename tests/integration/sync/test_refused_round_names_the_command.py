@@ -11,10 +11,11 @@ from pathlib import Path
 
 import keyring
 import pytest
-from sync_helpers import CountyServer, enrol
+from sync_helpers import CountyServer, enrol, new_case
 
 from eservice_desktop.config import Settings
 from eservice_desktop.county_link.errors import AuthError
+from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.gui.sync_loop import follow_others, service_failure
 from eservice_desktop.services import sync
 from eservice_desktop.services.core import App
@@ -91,3 +92,39 @@ def test_a_keyring_without_the_credential_says_whose_account_syncs(
     assert e.reason == "sync.no_credential"
     assert "sync under the sync service's account" in e.message("en")
     assert "請以同步服務的帳號執行同步" in e.message("zh_TW")
+
+
+def test_a_new_pc_refused_a_code_is_not_sent_to_another_counters_number(
+    office: Callable[..., App],
+    make_app: Callable[[Settings], App],
+    sqlite_county: CountyServer,
+    tmp_path: Path,
+) -> None:
+    """A new PC (device 01 in its settings, the default) whose code the county refused was
+    told to ask for `enrol-code --office H01 --device 01`: counter 01 was another PC, and the
+    replacement code would have taken its credential (every sync of it refused since)."""
+    counter_01 = office("H01", "01", sqlite_county.url)
+    enrol(counter_01, sqlite_county)
+    new_pc = make_app(
+        Settings(
+            data_dir=tmp_path / "new-pc",
+            office_code="H01",
+            device_id="01",
+            county_url=sqlite_county.url,
+        )
+    )
+    with pytest.raises(DomainError) as refused:
+        sync.enrol(new_pc, sqlite_county.url, "ABCD-EFGH-JKLM")
+    assert refused.value.code == "sync.enrol_refused"
+    for text in (refused.value.message_en, refused.value.message_zh):
+        assert "--device 01" not in text, text
+        assert "eservice-county-server devices --office H01" in text
+        assert "enrol-code --office H01 --device" in text
+    assert refused.value.message_en.startswith("Check the code.")
+    assert "未曾同步" in refused.value.message_zh
+    # a PC with cases of its own keeps its number (they carry it): that one is named
+    new_case(new_pc)
+    with pytest.raises(DomainError) as own:
+        sync.enrol(new_pc, sqlite_county.url, "ABCD-EFGH-JKLM")
+    assert own.value.code == "sync.enrol_refused"
+    assert "(enrol-code --office H01 --device 01)" in own.value.message_en
