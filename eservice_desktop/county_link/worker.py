@@ -93,7 +93,11 @@ class SyncLoop:
                 delay = max(delay, 60.0)
             if e.retry_after is not None:  # the county's own word: never sooner, at most the cap
                 delay = max(delay, min(e.retry_after, self.backoff.cap))
-            log.warning("sync round failed (%s: %s); retry in %.1f s", type(e).__name__, e, delay)
+            # what IT runs about it (a 401: sync enrol), where IT reads the service's failures
+            hint = f"; {e.hint[1]}" if e.hint else ""
+            log.warning(
+                "sync round failed (%s: %s)%s; retry in %.1f s", type(e).__name__, e, hint, delay
+            )
             self._report(None, e)
             return delay
         except Exception as e:  # a bug must not kill the service: report it and retry later

@@ -6,6 +6,7 @@ status` and the window."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,7 +35,7 @@ def _refused(app: App) -> AuthError:
 
 
 def test_a_counter_never_enrolled_is_told_to_run_sync_enrol(
-    office: Callable[..., App], sqlite_county: CountyServer
+    office: Callable[..., App], sqlite_county: CountyServer, caplog: pytest.LogCaptureFixture
 ) -> None:
     app = office("H01", "01", sqlite_county.url)
     e = _refused(app)
@@ -48,6 +49,11 @@ def test_a_counter_never_enrolled_is_told_to_run_sync_enrol(
         "無法與縣府伺服器同步（HTTP 401：本機尚未登記）；請資訊人員以縣府核發的一次性登記碼執行："
         f"{command} 登記碼"
     )
+    # the sync service's log, where IT reads its failures (journalctl, sync.log), says it too
+    with caplog.at_level(logging.WARNING, logger="eservice.sync"):
+        assert sync.make_loop(app).run_once() >= 60.0
+    (line,) = [r.getMessage() for r in caplog.records if "sync round failed" in r.getMessage()]
+    assert f"401 from county); IT enrols it with the county's one-time code: {command}" in line
     # a window that runs no loop of its own (the sync service syncs) says the service's round
     # as the round said it, the command with it, not by the kind's name alone
     status = follow_others(app)
