@@ -152,7 +152,8 @@ def check_backup(
     facts["same_disk"] = shared is not None
     if shared is not None:
         why = shared if why is None else (f"{why[0]}；{shared[0]}", f"{why[1]}; {shared[1]}")
-        fix = (f"{fix[0]}；{_OTHER_DISK_FIX[0]}", f"{fix[1]}; {_OTHER_DISK_FIX[1]}")
+        other = _OTHER_DISK_FIX[1]
+        fix = (f"{fix[0]}；{_OTHER_DISK_FIX[0]}", f"{fix[1]}; {other[0].lower()}{other[1:]}")
     # backups count without a database too: the one left after the database was lost is what
     # IT restores (it said "no usable backup" then)
     moment = now()

@@ -31,7 +31,7 @@ def test_backups_on_the_database_disk_warn(app: App, clock: Any) -> None:
     # a backup too old fails as before, the disk said beside it
     old = doctor.check_backup(app.settings, now=lambda: clock.now + timedelta(hours=30))
     assert old.status == "fail" and "database's own disk" in old.detail_en, old
-    assert "backup now" in old.fix_en and "backup_dir" in old.fix_en
+    assert "backup now" in old.fix_en and "; set backup_dir" in old.fix_en
 
 
 def test_backups_on_another_disk_are_ok(app: App, clock: Any) -> None:
@@ -66,3 +66,19 @@ def test_an_unplugged_disk_or_a_demo_is_not_said_to_share_the_disk(
     assert backup_line.same_disk(app.settings, here) is not None  # its parent is the disk
     app.settings.demo = True
     assert backup_line.same_disk(app.settings, here) is None
+
+
+def test_a_backup_folder_on_another_device_id_is_not_the_database_disk(
+    app: App, clock: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where no second file system is at hand: the backup folder's device id made another."""
+    taken = backup.take(app, "manual")
+    database = os.stat(app.settings.db_path.parent).st_dev
+    real = backup_line._device
+    monkeypatch.setattr(
+        backup_line,
+        "_device",
+        lambda path: database + 1 if path == taken.path.parent else real(path),
+    )
+    line = doctor.check_backup(app.settings, now=lambda: clock.now + timedelta(hours=1))
+    assert line.status == "ok" and line.data["same_disk"] is False, line
