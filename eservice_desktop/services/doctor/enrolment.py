@@ -13,10 +13,17 @@ from eservice_desktop.domain.rocdate import roc_minute
 from eservice_desktop.services.doctor.report import KEYRING_SERVICE, Check, Verdict, _check
 
 _ENROLMENT = ("本機登記", "Device enrolment")
-_ENROL_FIX = (
-    "以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server 網址 --code 登記碼",
-    "Run `eservice-desktop sync enrol --server URL --code CODE` with the county's one-time code",
-)
+
+
+def _enrol_fix(settings: Settings) -> tuple[str, str]:
+    """The enrolment command with this counter's county URL filled in (the line said
+    ``--server URL``, and IT looked the URL up in settings.json)."""
+    url = settings.county_url
+    return (
+        f"以縣府核發的一次性登記碼執行：eservice-desktop sync enrol --server {url} --code 登記碼",
+        f"Run `eservice-desktop sync enrol --server {url} --code CODE` with the county's one-time "
+        "code",
+    )
 
 
 #: The enrolment is kept in the database: one that is lost or cannot be read says nothing of
@@ -199,9 +206,9 @@ def _without_credential(
                 "county on this machine at every start",
             ),
             (
-                "示範不需處理；正式櫃檯須有金鑰圈，並以登記碼登記：" + _ENROL_FIX[0],
+                "示範不需處理；正式櫃檯須有金鑰圈，並以登記碼登記：" + _enrol_fix(settings)[0],
                 "Nothing for the demo; a real counter needs a keyring and enrols with a code: "
-                + _ENROL_FIX[1],
+                + _enrol_fix(settings)[1],
             ),
             **facts,
         )
@@ -215,8 +222,8 @@ def _without_credential(
             "account, or the keyring was cleared)",
         ),
         (
-            "以同步服務使用的帳號重新登記：" + _ENROL_FIX[0],
-            "Enrol again under the account the sync service runs as: " + _ENROL_FIX[1],
+            "以同步服務使用的帳號重新登記：" + _enrol_fix(settings)[0],
+            "Enrol again under the account the sync service runs as: " + _enrol_fix(settings)[1],
         ),
         **facts,
     )
@@ -272,6 +279,6 @@ def check_enrolment(
         _ENROLMENT,
         "warn",
         ("本機尚未向縣府登記", "This device is not enrolled yet"),
-        _ENROL_FIX,
+        _enrol_fix(settings),
         **facts,
     )

@@ -273,9 +273,12 @@ def test_county_certificate_expiring_soon_warns(
 
 
 def test_enrolment_missing_warns(app: App) -> None:
+    app.settings.county_url = "https://eservice.county.example.gov.tw"
     c = doctor.check_enrolment(app.settings)
     assert c.status == "warn"
-    assert "sync enrol" in c.fix_en
+    # the county URL filled in (it said --server URL / --server 網址)
+    command = "eservice-desktop sync enrol --server https://eservice.county.example.gov.tw --code"
+    assert f"{command} CODE" in c.fix_en and f"{command} 登記碼" in c.fix_zh
 
 
 def _record_enrolment(app: App) -> None:
