@@ -9,11 +9,9 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-import pytest
-
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain.events import Actor
-from eservice_desktop.services import cases, pickup, pickup_keys
+from eservice_desktop.services import cases, pickup
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
 from eservice_desktop.services.pickup_id_card import id_card_pickup
@@ -23,13 +21,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
 
 LONG_AGO = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)  # its code expired at the start of February
-
-
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
 
 
 def _ready_again(app: App, county: County, number: str, office: str = "H01") -> str:

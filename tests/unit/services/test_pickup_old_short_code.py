@@ -8,25 +8,16 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import pickup_token as pt
 from eservice_desktop.domain.events import Actor
-from eservice_desktop.services import access, cases, pickup, pickup_keys
+from eservice_desktop.services import access, cases, pickup
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
 from eservice_desktop.storage import repo
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
-
-
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
 
 
 def _made_ready_again(app: App, county: County, number: str, pickup_number: str) -> str:

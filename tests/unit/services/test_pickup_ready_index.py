@@ -9,22 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
-from eservice_desktop.services import pickup, pickup_keys
+from eservice_desktop.services import pickup
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
-
-
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
 
 
 def _plan(app: App, statement: str, params: Any) -> str:

@@ -9,21 +9,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from eservice_desktop.domain.case_number import CaseNumber
-from eservice_desktop.services import access, cases, pickup, pickup_keys
+from eservice_desktop.services import access, cases, pickup
 from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
-
-
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
 
 
 def _altered(token: str) -> str:

@@ -25,13 +25,6 @@ from approvals_support import add_accounts, supervisor_approval
 from pickup_support import County, ready_case
 
 
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
-
-
 def picked_up_events(app: App) -> int:
     with app.reading() as s:
         return int(

@@ -7,23 +7,15 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 from sqlalchemy import event
 
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.services import pickup, pickup_keys
+from eservice_desktop.services import pickup
 from eservice_desktop.services.core import App
 from eservice_desktop.storage import db
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
-
-
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
 
 
 def test_short_code_look_up_uses_the_pickup_number_index(app: App, county: County) -> None:

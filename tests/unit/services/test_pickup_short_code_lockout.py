@@ -22,13 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
 
 
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
-
-
 def test_wrong_short_codes_lock_the_short_form_for_a_minute(
     app: App, county: County, clock: object
 ) -> None:

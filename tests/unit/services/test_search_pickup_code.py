@@ -9,21 +9,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-import pytest
-
 from eservice_desktop.domain import pickup_token as pt
-from eservice_desktop.services import access, cases, pickup, pickup_keys
+from eservice_desktop.services import access, cases, pickup
 from eservice_desktop.services.core import App
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from pickup_support import County, ready_case
-
-
-@pytest.fixture
-def county(app: App) -> County:
-    c = County()
-    pickup_keys.import_county_keys(app, c.document())
-    return c
 
 
 def test_a_pickup_code_searched_for_is_not_kept_in_the_access_log(app: App, county: County) -> None:
