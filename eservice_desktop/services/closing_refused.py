@@ -1,6 +1,6 @@
 """The voids, refunds and reprints the county refused, for the daily closing
 (``printing.closing_refused``): the ``case.conflict_recorded`` notes of a refused void or refund
-(undone, :data:`domain.case_fold.UNDONE_WHEN_REFUSED`: a refused fee assessment is undone too,
+(undone, :data:`domain.refused_events.UNDONE_WHEN_REFUSED`: a refused fee assessment is undone too,
 but it is no money) or print, first or again (a receipt voided first at another counter: the
 paper is out, listed here and not among the day's reprints; a first print was listed nowhere,
 and the original of a void receipt stayed in the citizen's hand unnoticed), each with the act it
