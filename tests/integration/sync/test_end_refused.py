@@ -37,7 +37,7 @@ def test_a_close_refused_for_another_offices_supplement_request_leaves_the_case_
     case is already closed"), so the case never became ready for pickup from H01."""
     h01, h02, number = _two_offices(office, county)
     clock.set(clock.now + timedelta(minutes=2))
-    cases.request_supplement(h02, number, "缺委託書", ["委託書"])
+    cases.request_supplement(h02, number, "缺委託書")
     sync_now(h02)
     clock.set(clock.now + timedelta(minutes=2))
     cases.close_case(h01, number)  # offline: it has not pulled the request yet
