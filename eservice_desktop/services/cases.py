@@ -29,6 +29,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.shown_events import shown_events
 from eservice_desktop.domain.supply_by import supplement_fields
 from eservice_desktop.services import access
 from eservice_desktop.services.calendar import judged_on, today
@@ -264,35 +265,13 @@ def view_of(
         documents_required=list(state.documents_required),
         documents_presented=list(state.documents_presented),
         fields=dict(state.fields),
-        events=[
-            {
-                "event_id": e.event_id,
-                "type": e.type,
-                "at": e.at.isoformat(),
-                "office": e.office,
-                "device": e.device,
-                "clerk": e.clerk,
-                "payload": shown_payload(e),
-            }
-            for e in (events or [])
-        ],
+        events=shown_events(events or []),
         channel=state.channel,
         reservation_at=state.reservation_at,
         accepted_at=state.accepted_at.isoformat() if state.accepted_at else None,
         awaiting_acceptance=state.awaiting_acceptance,
         email=state.email,
     )
-
-
-def shown_payload(e: Event) -> dict[str, Any]:
-    """An event's payload as a case view shows it: the county's pickup code left out (its
-    pickup number and expiry kept). The code hands the documents over at any desk without an
-    ID card; ``case show --json`` printed it to every clerk and cashier who opened the case,
-    while the access log said only that they viewed it. The desk reads it from the stored
-    event (``pickup_views.ready_token``)."""
-    if e.type == ev.READY_FOR_PICKUP and "token" in e.payload:
-        return {k: v for k, v in e.payload.items() if k != "token"}
-    return e.payload
 
 
 def revision(app: App, case_id: str) -> int:
