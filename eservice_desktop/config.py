@@ -124,6 +124,9 @@ class Settings:
     #: Days after a case is finished (and acknowledged by the county) before its personal data
     #: is pseudonymised on this PC (services/retention.py gives the legal basis of the default).
     retention_days: int = 180
+    #: Working days (the office calendar) an assessed fee may stay unpaid before the queue and
+    #: the case mark the case "待繳逾 N 工作天"; 0 = never marked (domain/payment_wait.py).
+    payment_due_days: int = 5
     #: The sign-in settings (``STRICTER``) whose value in the file or the environment was
     #: looser than the default and not taken (``load_settings`` sets it; doctor warns).
     held_back: ClassVar[tuple[str, ...]] = ()

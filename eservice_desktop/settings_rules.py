@@ -29,6 +29,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "sync_backlog_max_h": (0, 365 * 24),
     "crl_max_age_h": (0, 365 * 24),
     "retention_days": (1, 36500),
+    "payment_due_days": (0, 365),
 }
 
 #: Sign-in protections settings.json and ESERVICE_* may make stricter, never looser: whoever has a

@@ -30,6 +30,7 @@ from eservice_desktop.cli.common import (
 from eservice_desktop.cli.console import json_text
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.payment_wait import UNPAID_TOO_LONG
 from eservice_desktop.domain.rocdate import roc_text
 from eservice_desktop.domain.text_values import whole_number
 from eservice_desktop.services import case_attachments, cases
@@ -254,6 +255,9 @@ def cmd_show(args: argparse.Namespace) -> int:
         "service_name": service_label(app, view.service_code, args),
         "status_label": status_label(view.status, args),
     }
+    if view.payment_overdue:  # in words, as the queue's due column says it
+        zh, en = (w.format(days=view.payment_waited_days) for w in UNPAID_TOO_LONG)
+        shown["payment_overdue"] = say(args, zh, en)
     if app.catalogue.has_service(view.service_code):
         service = app.catalogue.service(view.service_code)
         for key in ("documents_required", "documents_presented", "supplement_items"):

@@ -344,12 +344,18 @@ class CaseDetailView(QWidget):
             return _t("，補件期限 {by} 已過").format(by=roc)
         return _t("，請於 {by} 前補件").format(by=roc)
 
+    def _unpaid_text(self, view: cases.CaseView) -> str:
+        """A fee unpaid longer than the office allows (``payment_due_days``): for how long."""
+        if not view.payment_overdue:
+            return ""
+        return _t("，待繳逾 {days} 工作天").format(days=view.payment_waited_days)
+
     def _deadline_text(self, view: cases.CaseView) -> str:
         if view.status == "supplement_requested":
             text = _t("補正中，期限暫停（{reason}）").format(reason=view.supplement_reason)
             return text + self._supply_by_text(view)
         if view.due is None:
-            return _t("期限暫停")
+            return _t("期限暫停") + self._unpaid_text(view)
         due = date.fromisoformat(view.due)
         roc = format_roc(due, "long") if self.ctx.is_zh else due.isoformat()
         if view.deadline_status == "finished":

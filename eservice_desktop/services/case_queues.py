@@ -22,6 +22,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.payment_wait import since_day
 from eservice_desktop.services import access
 from eservice_desktop.services.calendar import judged_on, today
 from eservice_desktop.services.core import App
@@ -40,6 +41,7 @@ def _queue_row(
     summary = getattr(r, "state", None)
     reservation = str(summary.get("reservation_at") or "") if isinstance(summary, dict) else ""
     by = str(summary.get("supplement_by") or "") if isinstance(summary, dict) else ""
+    paying = str(summary.get("payment_since") or "") if isinstance(summary, dict) else ""
     return QueueRow(
         case_id=r.case_id,
         case_number=r.case_number,
@@ -57,6 +59,7 @@ def _queue_row(
         reservation_at=datetime.fromisoformat(reservation) if reservation else None,
         row_id=int(row_id),
         supply_by=date.fromisoformat(by) if by else None,
+        payment_since=since_day(paying),
     )
 
 

@@ -29,6 +29,7 @@ from eservice_desktop.domain.events import Event
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action
+from eservice_desktop.domain.payment_wait import payment_fields
 from eservice_desktop.domain.shown_events import shown_events
 from eservice_desktop.domain.supply_by import supplement_fields
 from eservice_desktop.services import access
@@ -193,6 +194,11 @@ class CaseView:
     supplement_by: str | None = None
     supplement_overdue: bool = False
     supplement_items: list[str] = field(default_factory=list)
+    #: When an assessed fee began to wait for payment (ISO; None: none awaits), the working
+    #: days it has waited, and whether that is more than ``payment_due_days`` allows.
+    payment_since: str | None = None
+    payment_waited_days: int | None = None
+    payment_overdue: bool = False
     rejection_reason: str = ""
     consent_kinds: list[str] = field(default_factory=list)
     #: The catalogue's required documents (應備文件) at intake and those ticked as presented.
@@ -228,6 +234,7 @@ def view_of(
 ) -> CaseView:
     due = compute_due(app, state)
     judged = judged_on(app)  # tomorrow once today's counters have closed
+    day = today(app)
     status: str
     if state.is_open:
         status = deadline_status(due, judged, app.calendar)
@@ -259,7 +266,8 @@ def view_of(
         overpaid=max(-state.balance, 0),
         pickup_method=state.pickup_method,
         pickup_office=state.pickup_office,
-        **supplement_fields(state, today(app)),  # the reason, day and documents awaited
+        **supplement_fields(state, day),  # the reason, day and documents awaited
+        **payment_fields(state, day, app.calendar, app.settings.payment_due_days),
         rejection_reason=state.rejection_reason,
         consent_kinds=sorted(state.consent_kinds),
         documents_required=list(state.documents_required),

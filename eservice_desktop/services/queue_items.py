@@ -21,6 +21,7 @@ from eservice_desktop.domain.calendar import WorkingCalendar
 from eservice_desktop.domain.catalogue import Catalogue
 from eservice_desktop.domain.deadline import deadline_status, working_days_left
 from eservice_desktop.domain.office_zone import TAIPEI
+from eservice_desktop.domain.payment_wait import UNPAID_TOO_LONG, days_waited, too_long
 from eservice_desktop.domain.rocdate import format_roc
 from eservice_desktop.domain.status_labels import STATUS_LABELS
 
@@ -62,6 +63,8 @@ class QueueRow:
     row_id: int = 0
     #: An awaited supplement's day to bring it by (補件期限), if the request gave one.
     supply_by: date | None = None
+    #: The office day an assessed fee began to wait for payment (None: none awaits).
+    payment_since: date | None = None
 
 
 @dataclass(frozen=True)
@@ -140,7 +143,8 @@ class Labels:
     years back is not free. Given the reference data and the office day rather than the core,
     so the window's first list is labelled before the core is open (``services.queue_start``).
     ``judged``: the day deadlines are judged from (``domain.deadline.deadline_day``; tomorrow
-    once today's counters have closed), ``today`` when not given."""
+    once today's counters have closed), ``today`` when not given. ``payment_due_days``: the
+    office's setting, working days a fee may wait unpaid before the due column says so."""
 
     def __init__(
         self,
@@ -149,9 +153,12 @@ class Labels:
         today: date,
         zh: bool,
         judged: date | None = None,
+        *,
+        payment_due_days: int = 0,
     ) -> None:
         self.catalogue, self.calendar, self.today, self.zh = catalogue, calendar, today, zh
         self.judged = judged or today
+        self.payment_due_days = payment_due_days
         self.names: dict[str, str] = {}
         self.deadlines: dict[date, tuple[int, str]] = {}
 
@@ -186,11 +193,17 @@ class Labels:
 
     def due(self, r: QueueRow) -> str:
         """The due date; a case awaiting a supplement by a day: that day, marked once passed
-        (the list showed "—" and no case whose citizen was late to bring the documents)."""
+        (the list showed "—" and no case whose citizen was late to bring the documents); a fee
+        unpaid longer than the office allows: how many working days it has waited (the list
+        showed "—" for ever)."""
         if r.supply_by is not None and r.status == "supplement_requested":
             late = r.supply_by < self.today
             words = (SUPPLY_LATE if late else SUPPLY_BY)[0 if self.zh else 1]
             return words.format(day=format_day(r.supply_by, self.zh))
+        if r.payment_since is not None and r.status == "payment_due":
+            waited = days_waited(r.payment_since, self.today, self.calendar)
+            if too_long(waited, self.payment_due_days):
+                return UNPAID_TOO_LONG[0 if self.zh else 1].format(days=waited)
         if not r.due:
             return "—"
         return format_day(r.due, self.zh) + (

@@ -37,12 +37,17 @@ __all__ = [
 
 def _labels(app: App, lang: str) -> Labels:
     """The labels of one load: the core's reference snapshot (taken once), its office day and
-    the day its deadlines are judged from, both of one reading of the clock."""
+    the day its deadlines are judged from, both of one reading of the clock, and how long the
+    office lets a fee wait unpaid."""
     reference = app.reference
     zh = lang.lower().startswith("zh")
     now = app.now()
     day = now.astimezone(TAIPEI).date()
-    return Labels(reference.catalogue, reference.calendar, day, zh, judged_on(app, now))
+    judged = judged_on(app, now)
+    allowed = app.settings.payment_due_days
+    return Labels(
+        reference.catalogue, reference.calendar, day, zh, judged, payment_due_days=allowed
+    )
 
 
 def load_queue(app: App, name: str, lang: str, limit: int = QUEUE_CHUNK) -> list[QueueItem]:

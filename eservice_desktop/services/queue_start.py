@@ -33,6 +33,7 @@ from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.ids import mask_id
 from eservice_desktop.domain.office_zone import TAIPEI
 from eservice_desktop.domain.operators import Action, Operator
+from eservice_desktop.domain.payment_wait import since_day
 from eservice_desktop.services.queue_items import QUEUE_CHUNK, Chunk, Labels, QueueRow
 from eservice_desktop.services.shipped import shipped_calendar_days
 from eservice_desktop.storage import cipher, dbkey
@@ -44,7 +45,7 @@ TODAY_SQL = (
     "SELECT case_id, case_number, service_code, applicant_name, applicant_id, status,"
     " received_at, due_date, fees_due, paid, channel,"
     " json_extract(state, '$.reservation_at'), cases.rowid,"
-    " json_extract(state, '$.supplement_by')"
+    " json_extract(state, '$.supplement_by'), json_extract(state, '$.payment_since')"
     " FROM cases WHERE office = ? AND received_day = ?"
     " ORDER BY received_at DESC, cases.rowid DESC LIMIT ? OFFSET 0"
 )
@@ -95,7 +96,9 @@ def first_today(
         conn.close()
     rows = [_row(r, calendar) for r in found[:limit]]
     judged = _judged_on(catalogue, settings, moment)
-    labels = Labels(catalogue, calendar, day, lang.lower().startswith("zh"), judged)
+    zh = lang.lower().startswith("zh")
+    allowed = settings.payment_due_days
+    labels = Labels(catalogue, calendar, day, zh, judged, payment_due_days=allowed)
     return Chunk(labels.items(rows), len(found) > limit, as_of=day, judged_on=judged)
 
 
@@ -174,4 +177,5 @@ def _row(r: Any, calendar: WorkingCalendar) -> QueueRow:
         reservation_at=datetime.fromisoformat(reservation) if reservation else None,
         row_id=int(r[12]),
         supply_by=date.fromisoformat(r[13]) if r[13] else None,
+        payment_since=since_day(str(r[14] or "")),
     )

@@ -16,6 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
+from eservice_desktop.domain import payment_wait
 from eservice_desktop.domain.case import CaseState, project
 from eservice_desktop.domain.events import ENVELOPE, Event
 from eservice_desktop.domain.office_zone import TAIPEI
@@ -214,6 +215,9 @@ def state_summary(state: CaseState) -> dict[str, Any]:
         "supplement_reason": state.supplement_reason,
         # the day an awaited supplement is due back (ISO, "" for none): the queue marks it passed
         "supplement_by": state.supplement_by if state.supplement_since else "",
+        # when an assessed fee began to wait for payment (ISO UTC, "" for none): the queue
+        # marks a fee unpaid too long (domain.payment_wait)
+        "payment_since": payment_wait.since_text(state),
         "rejection_reason": state.rejection_reason,
         "pickup_number": state.pickup_number,
         "open_conflicts": sorted(state.open_conflicts),

@@ -307,6 +307,10 @@
         <translation>; the date to supply by, {by}, has passed</translation>
     </message>
     <message>
+        <source>，待繳逾 {days} 工作天</source>
+        <translation>; fee unpaid {days} working days</translation>
+    </message>
+    <message>
         <source>，請於 {by} 前補件</source>
         <translation>; to be supplied by {by}</translation>
     </message>

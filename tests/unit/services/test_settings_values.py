@@ -25,6 +25,9 @@ REFUSED_IN_FILE = [
     {"attachment_max_mb": True},
     {"retention_days": -5},
     {"retention_days": 0},
+    {"payment_due_days": -1},
+    {"payment_due_days": 366},  # a year of working days: a unit mistake
+    {"payment_due_days": 2.5},
     {"backup_interval_h": 0},
     {"sync_interval_s": -5},
     {"idle_lock_min": 1e300},
@@ -44,6 +47,7 @@ REFUSED_IN_ENV = {
     "ESERVICE_SYNC_INTERVAL_S": "nan",
     "ESERVICE_BACKUP_MAX_AGE_H": "inf",
     "ESERVICE_IDLE_LOCK_MIN": "-1",
+    "ESERVICE_PAYMENT_DUE_DAYS": "-3",
     "ESERVICE_DEMO": "maybe",
     "ESERVICE_DB_KEY_STORE": "vault",
     "ESERVICE_BACKUP_DIR": "backups",
@@ -78,9 +82,21 @@ def test_values_within_range_are_read_as_before(
     (tmp_path / "settings.json").write_text(json.dumps(stored), encoding="utf-8")
     monkeypatch.setenv("ESERVICE_RETENTION_DAYS", "365")
     monkeypatch.setenv("ESERVICE_SYNC_STALE_WARN_H", "0")
+    monkeypatch.setenv("ESERVICE_PAYMENT_DUE_DAYS", "0")
     got = load_settings(tmp_path)
     assert (got.attachment_max_mb, got.demo, got.idle_lock_min, got.lang) == (20, True, 5, "en")
-    assert (got.retention_days, got.sync_stale_warn_h) == (365, 0.0)
+    assert (got.retention_days, got.sync_stale_warn_h, got.payment_due_days) == (365, 0.0, 0)
+
+
+def test_the_rules_are_read_where_they_were() -> None:
+    """The rules moved to ``settings_rules``; ``config`` still answers with the same tables."""
+    from eservice_desktop import settings_rules
+
+    assert config.LIMITS is settings_rules.LIMITS and config.STRICTER is settings_rules.STRICTER
+    assert config.CHOICES is settings_rules.CHOICES and config.PATHS is settings_rules.PATHS
+    assert config.RETIRED is settings_rules.RETIRED
+    assert config.LIMITS["payment_due_days"] == (0, 365)
+    assert config.Settings().payment_due_days == 5
 
 
 LOOSER = [
