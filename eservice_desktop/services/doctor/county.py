@@ -7,7 +7,7 @@ import socket
 import ssl
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from eservice_desktop.config import Settings
@@ -19,6 +19,32 @@ from eservice_desktop.services.doctor.report import (
     Verdict,
     _check,
 )
+
+if TYPE_CHECKING:
+    from eservice_desktop.county_link.client import CountyClient
+
+_T = TypeVar("_T")
+
+
+def ask_county(
+    settings: Settings, credential: str, timeout: float, ask: Callable[[CountyClient], _T]
+) -> _T:
+    """One question (``ask``) put to the county with this counter's credential, within
+    doctor's short timeouts: the enrolment line's status, the pickup keys' list. Its errors
+    are the caller's to judge (the county line says an unreachable county)."""
+    from eservice_desktop.county_link.client import CountyClient
+
+    client = CountyClient(
+        settings.county_url,
+        credential=credential,
+        ca_file=settings.county_ca_file,
+        timeout=(timeout, timeout),
+        deadline_s=timeout * 2,
+    )
+    try:
+        return ask(client)
+    finally:
+        client.close()
 
 
 def _cert_summary(der: bytes) -> dict[str, Any]:

@@ -131,21 +131,11 @@ def _county_takes(settings: Settings, credential: str, key: str, timeout: float)
     the county revoked, or whose credential a replacement code gave to another PC, failed
     every sync round (HTTP 403 / 401) while this line said 已登記. Any other failure (no
     answer, TLS) is the county line's to say."""
-    from eservice_desktop.county_link.client import CountyClient
     from eservice_desktop.county_link.errors import AuthError, SyncError, sync_error_message
+    from eservice_desktop.services.doctor.county import ask_county
 
     try:
-        client = CountyClient(
-            settings.county_url,
-            credential=credential,
-            ca_file=settings.county_ca_file,
-            timeout=(timeout, timeout),
-            deadline_s=timeout * 2,
-        )
-        try:
-            client.status()
-        finally:
-            client.close()
+        ask_county(settings, credential, timeout, lambda c: c.status())
     except AuthError as e:
         raise Verdict(
             "fail",

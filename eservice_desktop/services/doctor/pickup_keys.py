@@ -171,24 +171,14 @@ def _credential(settings: Settings) -> str | None:
 def _matches_county(settings: Settings, keys: list[_Stored], timeout: float) -> None:
     """The county's ``GET /v1/keys``: its pickup key in force held here, no key here it never
     published. Unreachable, refused, no credential: the county and enrolment lines say it."""
-    from eservice_desktop.county_link.client import CountyClient
     from eservice_desktop.county_link.errors import SyncError
+    from eservice_desktop.services.doctor.county import ask_county
 
     credential = _credential(settings)
     if credential is None:
         return
     try:
-        client = CountyClient(
-            settings.county_url,
-            credential=credential,
-            ca_file=settings.county_ca_file,
-            timeout=(timeout, timeout),
-            deadline_s=timeout * 2,
-        )
-        try:
-            published = client.keys().pickup
-        finally:
-            client.close()
+        published = ask_county(settings, credential, timeout, lambda c: c.keys().pickup)
     except (SyncError, OSError, ValueError):
         return
     here = {k.kid for k in keys}
