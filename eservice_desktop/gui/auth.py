@@ -113,7 +113,7 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     # the offline check said yes, and the locked operator's session then goes on, as the
     # access log must say (it read "taken over" by a supervisor the counter refused).
     signed_in = operators.login(app, account, password, via=WINDOW)
-    operators.record_sign_out(app, locked, f"taken over by {signed_in.account}")
+    operators.record_sign_out(app, locked, f"taken over by {signed_in.account}", via=WINDOW)
     return SignIn(signed_in, True)
 
 

@@ -84,10 +84,11 @@ def sign_out(window: MainWindow) -> None:
         if callable(hook):
             hook()  # the intake draft is sealed to disk before the session ends
     from eservice_desktop.services import operators
+    from eservice_desktop.services.operators_audit import WINDOW
 
     app, account = window.ctx.app, window.ctx.operator.account
     operators.logout(app)
-    window.ctx.tasks.run(operators.record_sign_out, app, account)  # the access log's record
+    window.ctx.tasks.run(operators.record_sign_out, app, account, via=WINDOW)  # on record
     if not window.locked:
         cover(window)
     window.locked = False
@@ -96,15 +97,16 @@ def sign_out(window: MainWindow) -> None:
 
 def sign_out_at_close(window: MainWindow) -> None:
     """Closing the window while signed in (or locked) ends the session: the access log's
-    sign-out (``signed-out clerk01: window closed``), queued on the writer, which the close
+    sign-out (``signed-out clerk01: window closed; window``), queued on the writer, which the close
     waits for anyway before it stops (one short transaction)."""
     if not window.content_built or not window.ctx.core_open or window.ctx.operator is None:
         return
     from eservice_desktop.services import operators
+    from eservice_desktop.services.operators_audit import WINDOW
 
     app, account = window.ctx.app, window.ctx.operator.account
     operators.logout(app)
-    window.ctx.tasks.run(operators.record_sign_out, app, account, "window closed")
+    window.ctx.tasks.run(operators.record_sign_out, app, account, "window closed", via=WINDOW)
 
 
 def cover(window: MainWindow) -> None:
@@ -188,10 +190,13 @@ def abandon_sign_in(window: MainWindow, account: str) -> None:
     are signed out, on record, and the login screen asks again (a locked window taken over so
     stays covered, its locked operator signed out already)."""
     from eservice_desktop.services import operators
+    from eservice_desktop.services.operators_audit import WINDOW
 
     app = window.ctx.app
     operators.logout(app)
-    window.ctx.tasks.run(operators.record_sign_out, app, account, "password not changed")
+    window.ctx.tasks.run(
+        operators.record_sign_out, app, account, "password not changed", via=WINDOW
+    )
     window.locked = False
     window.activateWindow()  # the dialog had the keyboard: the account field has it now
     window.login_screen.ask_login(_t("未設定自己的密碼，已登出。"))

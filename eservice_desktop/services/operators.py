@@ -39,6 +39,7 @@ from eservice_desktop.services.operators_sessions import (
     end_session,
     idle_timeout,
     open_session,
+    record_sign_out,
     resume_session,
 )
 from eservice_desktop.services.operators_signin import (
@@ -49,7 +50,6 @@ from eservice_desktop.services.operators_signin import (
     hash_password,
     login,
     logout,
-    record_sign_out,
     require,
     verify_password,
 )

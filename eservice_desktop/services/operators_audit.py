@@ -22,7 +22,9 @@ may be a password or an ID number typed in the wrong field. Nothing of a passwor
 A sign-in and a refused one say where the password was typed, the last part of the detail
 (:data:`WINDOW`, :data:`COMMAND_LINE`): ``signed-in clerk07: window``, ``refused clerk07:
 wrong password; command line``. An auditor could not tell a sign-in at the counter window from
-a ``login`` in a shell of the same PC (a script, a remote session).
+a ``login`` in a shell of the same PC (a script, a remote session). A sign-out says where the
+session was, alike: ``signed-out clerk07: window``, ``signed-out clerk07: idle; command line``,
+``signed-out clerk07: taken over by sup01; window``. Records written before carry no place.
 """
 
 from __future__ import annotations
@@ -160,9 +162,12 @@ def refused(
     access.append(app, s, access.SIGNIN, detail=text, operator=by)
 
 
-def signed_out(app: App, s: Session, account: str, why: str = "") -> None:
-    """``account``'s session ended (``why``: ``idle``, ``taken over by sup01``...)."""
-    text = detail("signed-out", account, [why] if why else ())
+def signed_out(app: App, s: Session, account: str, why: str = "", *, via: str = "") -> None:
+    """``account``'s session ended (``why``: ``idle``, ``taken over by sup01``...; ``via``:
+    the session's place, :data:`WINDOW` or :data:`COMMAND_LINE`). Without it a plain
+    ``signed-out clerk07`` was the window's 登出 or the command line's ``logout`` alike, and
+    ``taken over by`` a supervisor over the locked window or another ``login`` in a shell."""
+    text = detail("signed-out", account, [p for p in (why, _via(via)) if p])
     access.append(app, s, access.SIGNIN, detail=text, operator=account)
 
 

@@ -1,4 +1,5 @@
 """CLI sessions: after ``login`` the command line keeps the signed-in operator between commands.
+(And the record of a window's session ended: :func:`record_sign_out`.)
 
 A session is a random token: the session file of the OS user holds it, the database only its
 SHA-256 and the expiry, which each use moves forward by the idle time the GUI locks after
@@ -104,7 +105,7 @@ def _end_idle(app: App, s: Session, now: datetime) -> None:
     read signed in for good in the access log."""
     idle = s.scalars(select(OperatorSessionRow).where(OperatorSessionRow.expires_at <= now))
     for row in list(idle):
-        audit.signed_out(app, s, row.account, "idle")
+        audit.signed_out(app, s, row.account, "idle", via=audit.COMMAND_LINE)
         s.delete(row)
 
 
@@ -118,7 +119,7 @@ def _end_replaced(app: App, s: Session, token: str, os_user: str, by: str) -> No
         why = "idle"
     else:
         why = "signed in again" if row.account == by else f"taken over by {by}"
-    audit.signed_out(app, s, row.account, why)
+    audit.signed_out(app, s, row.account, why, via=audit.COMMAND_LINE)
     s.delete(row)
 
 
@@ -132,7 +133,7 @@ def end_sessions(app: App, s: Session, account: str, why: str) -> None:
     for row in list(rows):
         expires = _aware(row.expires_at)
         live = expires is not None and expires > now
-        audit.signed_out(app, s, row.account, why if live else "idle")
+        audit.signed_out(app, s, row.account, why if live else "idle", via=audit.COMMAND_LINE)
         s.delete(row)
 
 
@@ -150,7 +151,7 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
             account = s.get(OperatorRow, row.account)
             if _ran_out(app, expires, now) or account is None or not account.active:
                 if account is not None and account.active:  # a disable is its own record
-                    audit.signed_out(app, s, account.account, "idle")
+                    audit.signed_out(app, s, account.account, "idle", via=audit.COMMAND_LINE)
                 s.delete(row)
                 expired = True
             else:
@@ -171,12 +172,20 @@ def resume_session(app: App, token: str, os_user: str) -> Operator:
     return op
 
 
+def record_sign_out(app: App, account: str, why: str = "", *, via: str = "") -> None:
+    """The access log's record that ``account``'s session at this counter ended (the window's
+    sign-out, on its writer after ``logout``; ``why``: ``taken over by sup01``; ``via``: where
+    the session was, ``operators_audit.WINDOW``)."""
+    with app.transaction() as s:
+        audit.signed_out(app, s, account, why, via=via)
+
+
 def end_session(app: App, token: str) -> bool:
     """Removes a session; True when there was one."""
     with app.transaction() as s:
         row = s.get(OperatorSessionRow, _token_hash(token))
         if row is not None:
-            audit.signed_out(app, s, row.account)
+            audit.signed_out(app, s, row.account, via=audit.COMMAND_LINE)
             s.delete(row)
     app.operator = None
     return row is not None

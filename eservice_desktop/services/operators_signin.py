@@ -243,13 +243,6 @@ def logout(app: App) -> None:
     app.operator = None
 
 
-def record_sign_out(app: App, account: str, why: str = "") -> None:
-    """The access log's record that ``account``'s session at this counter ended (the window's
-    sign-out, on its writer after :func:`logout`; ``why``: ``taken over by sup01``)."""
-    with app.transaction() as s:
-        _audit().signed_out(app, s, account, why)
-
-
 def _audit() -> ModuleType:
     """``services.operators_audit``, imported when first used: it reaches ``services.access``,
     which takes ``require`` from this module."""

@@ -452,16 +452,16 @@ def test_sign_out_shows_the_login_screen_and_menus_follow_the_roles(qtbot, staff
         details = [r.detail for r in rows]
     assert details[-5:] == [
         "signed-in cash01: window",  # typed at the window, not on the command line
-        "signed-out cash01",
+        "signed-out cash01: window",
         "signed-in clerk01: window",
-        "signed-out clerk01",
+        "signed-out clerk01: window",
         "signed-in it01: window",
     ]
     window.close()  # closing the window signs out too, on the writer before it stops
     assert app.operator is None
     with app.reading() as s:
         rows = s.scalars(select(AccessLogRow).where(AccessLogRow.action == "signin"))
-        assert [r.detail for r in rows][-1] == "signed-out it01: window closed"
+        assert [r.detail for r in rows][-1] == "signed-out it01: window closed; window"
 
 
 def test_office_admin_adds_resets_and_disables_an_operator_by_keyboard(qtbot, ctx):

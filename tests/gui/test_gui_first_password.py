@@ -113,7 +113,8 @@ def test_esc_at_the_first_password_signs_out_on_record(qtbot, new_clerk):
     assert window.login_screen.message.text() == "未設定自己的密碼，已登出。"
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.login_screen.account)
     assert window.pages == {} and window.screens.currentWidget() is window.login_screen
-    assert ("signin", "clerk01", "signed-out clerk01: password not changed") in _records(app)
+    said = ("signin", "clerk01", "signed-out clerk01: password not changed; window")
+    assert said in _records(app)
     assert dialog is not None
 
 
@@ -145,8 +146,8 @@ def test_a_supervisor_taking_over_a_locked_window_chooses_their_own_first(qtbot,
     assert window.screens.currentWidget() is window.login_screen
     assert window.login_screen.message.text() == "未設定自己的密碼，已登出。"
     records = _records(app)
-    assert ("signin", "clerk01", "signed-out clerk01: taken over by super01") in records
-    assert ("signin", "super01", "signed-out super01: password not changed") in records
+    assert ("signin", "clerk01", "signed-out clerk01: taken over by super01; window") in records
+    assert ("signin", "super01", "signed-out super01: password not changed; window") in records
 
     sign_in(qtbot, window, "super01", FIRST)  # again, and this time chosen
     dialog = _first_dialog(qtbot, window)

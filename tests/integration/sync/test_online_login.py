@@ -250,8 +250,8 @@ def test_a_takeover_the_county_refuses_leaves_the_locked_operator_signed_in(
         patience.undo()
     with h01.reading() as s:
         said = s.scalars(select(AccessLogRow.detail).order_by(AccessLogRow.seq)).all()
-    assert "signed-out a01: taken over by a05" not in said
+    assert "signed-out a01: taken over by a05; window" not in said
     assert said[-2:] == [
         "signed-in a06: checked by the county; window",
-        "signed-out a01: taken over by a06",
+        "signed-out a01: taken over by a06; window",
     ]

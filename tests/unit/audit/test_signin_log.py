@@ -20,6 +20,7 @@ from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.domain.operators import Role
 from eservice_desktop.services import access, approvals, operators
 from eservice_desktop.services.core import App
+from eservice_desktop.services.operators_audit import WINDOW
 from eservice_desktop.storage.models_audit import AccessLogRow
 from eservice_desktop.storage.models_operators import OperatorSessionRow
 
@@ -70,15 +71,15 @@ def test_sign_ins_refusals_and_sign_outs_are_in_the_access_log(office: App, cloc
     clock.set(clock.now + timedelta(minutes=office.settings.idle_lock_min, seconds=1))
     with pytest.raises(AuthError):
         operators.resume_session(office, token, "clerk")
-    operators.record_sign_out(office, "boss", "taken over by clerk07")
+    operators.record_sign_out(office, "boss", "taken over by clerk07", via=WINDOW)
     assert _signins(office)[1:] == [
         ("clerk07", "refused clerk07: wrong password"),
         (device, "refused: unknown account"),
         ("clerk07", "signed-in clerk07"),
-        ("clerk07", "signed-out clerk07"),
+        ("clerk07", "signed-out clerk07: command line"),
         ("clerk07", "signed-in clerk07"),
-        ("clerk07", "signed-out clerk07: idle"),
-        ("boss", "signed-out boss: taken over by clerk07"),
+        ("clerk07", "signed-out clerk07: idle; command line"),
+        ("boss", "signed-out boss: taken over by clerk07; window"),
     ]
 
 
@@ -175,11 +176,11 @@ def test_a_cli_sign_in_over_a_live_session_ends_it_on_record(
     assert whoami() == "clerk07"
     assert _signins(office)[before:] == [
         (SUPERVISOR, f"signed-in {SUPERVISOR}: command line"),
-        ("clerk07", f"signed-out clerk07: taken over by {SUPERVISOR}"),
+        ("clerk07", f"signed-out clerk07: taken over by {SUPERVISOR}; command line"),
         (SUPERVISOR, f"signed-in {SUPERVISOR}: command line"),
-        (SUPERVISOR, f"signed-out {SUPERVISOR}: signed in again"),
+        (SUPERVISOR, f"signed-out {SUPERVISOR}: signed in again; command line"),
         ("clerk07", "signed-in clerk07: command line"),
-        (SUPERVISOR, f"signed-out {SUPERVISOR}: taken over by clerk07"),
+        (SUPERVISOR, f"signed-out {SUPERVISOR}: taken over by clerk07; command line"),
     ]
     with office.reading() as s:  # one live session: the last
         assert [r.account for r in s.scalars(select(OperatorSessionRow))] == ["clerk07"]
@@ -204,14 +205,14 @@ def test_sessions_a_new_password_or_a_disable_ends_are_signed_out_on_record(offi
     operators.deactivate(office, "clerk07")
     assert _signins(office)[before:] == [
         ("clerk07", "signed-in clerk07"),
-        ("clerk07", "signed-out clerk07: password changed"),  # their own new password
+        ("clerk07", "signed-out clerk07: password changed; command line"),  # their own new password
         ("clerk07", "signed-in clerk07"),
         ("boss", "signed-in boss"),
-        ("clerk07", "signed-out clerk07: password changed"),  # both sessions
-        ("clerk07", "signed-out clerk07: password changed"),
+        ("clerk07", "signed-out clerk07: password changed; command line"),  # both sessions
+        ("clerk07", "signed-out clerk07: password changed; command line"),
         ("clerk07", "signed-in clerk07"),
         ("boss", "signed-in boss"),
-        ("clerk07", "signed-out clerk07: disabled"),
+        ("clerk07", "signed-out clerk07: disabled; command line"),
     ]
     with office.reading() as s:
         assert not list(s.scalars(select(OperatorSessionRow)))
@@ -228,6 +229,6 @@ def test_a_session_idleness_ended_is_signed_out_on_record_at_the_next_sign_in(
     operators.login(office, "boss", PASSWORD)
     before = len(_signins(office))
     operators.open_session(office, "boss")
-    assert _signins(office)[before:] == [("clerk07", "signed-out clerk07: idle")]
+    assert _signins(office)[before:] == [("clerk07", "signed-out clerk07: idle; command line")]
     with office.reading() as s:
         assert [r.account for r in s.scalars(select(OperatorSessionRow))] == ["boss"]

@@ -72,7 +72,7 @@ def test_the_command_line_and_the_window_say_where_each_sign_in_was(
         "signed-in clerk07: window",
         "refused clerk07: wrong password; window",
         "signed-in boss: command line",
-        "signed-out clerk07: taken over by boss",
+        "signed-out clerk07: taken over by boss; command line",
     ]
     # the admin's listing says where each last signed in
     _, out = cli("operator", "list", "--json")
@@ -100,3 +100,30 @@ def test_an_unknown_place_is_refused_before_anything_is_written(office: App) -> 
     office.operator = None
     with pytest.raises(ValueError):
         operators.login(office, "clerk07", PASSWORD, via="kiosk")
+
+
+def test_a_sign_out_says_where_the_session_was(
+    office: App, settings: Settings, capsys: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``signed-out clerk07`` was the window's 登出 and the command line's ``logout`` alike,
+    and ``taken over by boss`` a supervisor over the locked window or another ``login`` in a
+    shell: the auditor could not tell which session ended."""
+    cli = _Cli(settings, capsys, monkeypatch)
+    assert cli("login", "clerk07", "--password-stdin", stdin=PASSWORD + "\n")[0] == 0
+    assert cli("logout")[0] == 0
+    office.operator = None
+    operators.login(office, "clerk07", PASSWORD, via=WINDOW)
+    operators.logout(office)
+    operators.record_sign_out(office, "clerk07", via=WINDOW)  # what the window's 登出 calls
+    operators.record_sign_out(office, "clerk07", "taken over by boss", via=WINDOW)
+    with pytest.raises(ValueError):  # an unknown place: nothing written
+        operators.record_sign_out(office, "clerk07", via="kiosk")
+    assert cli("login", "boss", "--password-stdin", stdin=PASSWORD + "\n")[0] == 0
+    assert _details(cli)[-6:] == [
+        "signed-in clerk07: command line",
+        "signed-out clerk07: command line",
+        "signed-in clerk07: window",
+        "signed-out clerk07: window",
+        "signed-out clerk07: taken over by boss; window",
+        "signed-in boss: command line",
+    ]

@@ -97,6 +97,6 @@ def test_sessions_the_county_ends_are_signed_out_on_record(counters: tuple[App, 
         outs = [(r.operator, r.detail) for r in rows if r.detail.startswith("signed-out")]
         assert not list(s.scalars(select(OperatorSessionRow)))
     assert outs == [
-        ("clerk07", "signed-out clerk07: password changed"),
-        ("clerk07", "signed-out clerk07: disabled"),
+        ("clerk07", "signed-out clerk07: password changed; command line"),
+        ("clerk07", "signed-out clerk07: disabled; command line"),
     ]

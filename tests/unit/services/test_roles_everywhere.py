@@ -512,7 +512,7 @@ NOT_GUARDED: dict[str, str] = {
     "county_login.county_sign_in": "sign-in as the county decided (county_login)",
     "county_login.online_login": "sign-in checked by the county",
     "operators_signin.logout": "sign-out",
-    "operators_signin.record_sign_out": "sign-out: its access-log record",
+    "operators_sessions.record_sign_out": "sign-out: its access-log record",
     "operators_signin.password_set_here": "inside the guarded set_password: own session kept",
     "operators_signin.verify_password": "sign-in check for approvals",
     "operators_demo.sign_in_demo": "demo mode only",
