@@ -106,7 +106,7 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
         return SignIn(operators.login(app, account, password, via=WINDOW), True)
     if account == locked:
         return SignIn(operators.login(app, account, password, via=WINDOW), False)
-    who = operators.verify_password(app, account, password)
+    who = operators.verify_password(app, account, password, sign_in_via=WINDOW)
     if not (TAKEOVER_ROLES & who.roles):
         raise NotYours(who)
     # The sign-in first: the county may refuse it (disabled there, not yet synced here) after

@@ -347,10 +347,13 @@ def accounts_exist(app: App) -> bool:
         return s.execute(others.limit(1)).first() is not None
 
 
-def _verified(app: App, account: str, password: str, via: str | None) -> tuple[Operator, str]:
+def _verified(
+    app: App, account: str, password: str, via: str | None, refused_via: str | None = None
+) -> tuple[Operator, str]:
     """Checks the password; failures are committed even though an AuthError is raised, each
     with its record in the access log, as a sign-in is (``via``: where it was typed; None: not
-    a sign-in). Returns the operator and the :func:`password_mark` of their password."""
+    a sign-in; ``refused_via``: a refusal is a refused sign-in there). Returns the operator
+    and the :func:`password_mark` of their password."""
     error: AuthError | None = None
     with app.transaction() as s:
         try:
@@ -358,7 +361,8 @@ def _verified(app: App, account: str, password: str, via: str | None) -> tuple[O
         except AuthError as e:
             error = e
             known = None if e.reason == "auth.unknown_account" else account_key(account)
-            _audit().refused(app, s, known, e.reason, sign_in=via is not None, via=via or "")
+            where = via if via is not None else refused_via
+            _audit().refused(app, s, known, e.reason, sign_in=where is not None, via=where or "")
         else:
             if via is not None:
                 row.last_login_at = app.now()
@@ -370,10 +374,12 @@ def _verified(app: App, account: str, password: str, via: str | None) -> tuple[O
     return op, password
 
 
-def verify_password(app: App, account: str, password: str) -> Operator:
+def verify_password(app: App, account: str, password: str, *, sign_in_via: str = "") -> Operator:
     """The account's operator when the password is right, without signing in (approvals: a
-    supervisor confirms on the clerk's counter). Wrong passwords count towards the lockout."""
-    return _verified(app, account, password, None)[0]
+    supervisor confirms on the clerk's counter). Wrong passwords count towards the lockout.
+    ``sign_in_via``: before a sign-in there (over a locked window): a refusal is a refused
+    sign-in, where it read as an approval's (``password check``)."""
+    return _verified(app, account, password, None, sign_in_via or None)[0]
 
 
 def login(app: App, account: str, password: str, *, via: str = "") -> Operator:

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from operator_support import chose_own
+from sqlalchemy import select
 
 from eservice_desktop.cli.main import main
 from eservice_desktop.config import Settings
@@ -21,6 +22,7 @@ from eservice_desktop.domain.operators import Role
 from eservice_desktop.services import operators
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_audit import COMMAND_LINE, WINDOW
+from eservice_desktop.storage.models_audit import AccessLogRow
 
 PASSWORD = "correct horse 1"
 
@@ -126,4 +128,28 @@ def test_a_sign_out_says_where_the_session_was(
         "signed-out clerk07: window",
         "signed-out clerk07: taken over by boss; window",
         "signed-in boss: command line",
+    ]
+
+
+def test_a_refused_takeover_of_a_locked_window_is_a_refused_sign_in_there(office: App) -> None:
+    """A supervisor's wrong password over clerk07's locked window read ``refused super01: wrong
+    password; password check``, as a refused approval does: the auditor read an approval, not
+    a try at taking over the window. The takeover that follows says where both were."""
+    from approvals_support import SUPERVISOR, SUPERVISOR_PASSWORD, add_accounts
+
+    from eservice_desktop.gui.auth import authenticate  # the login screen's worker side
+
+    add_accounts(office)
+    office.operator = None
+    operators.login(office, "clerk07", PASSWORD, via=WINDOW)  # then the window locks
+    with pytest.raises(AuthError):
+        authenticate(office, SUPERVISOR, "wrong password 3", "clerk07")
+    assert authenticate(office, SUPERVISOR, SUPERVISOR_PASSWORD, "clerk07").new_session
+    with office.reading() as s:
+        query = select(AccessLogRow.detail).where(AccessLogRow.action == "signin")
+        said = s.scalars(query.order_by(AccessLogRow.seq)).all()
+    assert said[-3:] == [
+        f"refused {SUPERVISOR}: wrong password; window",
+        f"signed-in {SUPERVISOR}: window",
+        f"signed-out clerk07: taken over by {SUPERVISOR}; window",
     ]

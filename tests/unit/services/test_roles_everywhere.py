@@ -514,7 +514,7 @@ NOT_GUARDED: dict[str, str] = {
     "operators_signin.logout": "sign-out",
     "operators_sessions.record_sign_out": "sign-out: its access-log record",
     "operators_signin.password_set_here": "inside the guarded set_password: own session kept",
-    "operators_signin.verify_password": "sign-in check for approvals",
+    "operators_signin.verify_password": "sign-in check for approvals and over a locked window",
     "operators_demo.sign_in_demo": "demo mode only",
     "operators_demo.check_demo_seed": "refuses before the seed; the seed needs a session",
     "operators_sessions.open_session": "after login",
