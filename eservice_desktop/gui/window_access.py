@@ -74,9 +74,10 @@ def lock(window: MainWindow, why: str = "manual") -> None:
     window.login_screen.say(lock_reason_text(why), refusal=False)
 
 
-def sign_out(window: MainWindow) -> None:
+def sign_out(window: MainWindow, why: str = "") -> None:
     """Ends the operator's session (drafts are kept) and shows the login screen: the next
-    operator signs in there."""
+    operator signs in there. ``why``: the access log's reason when the operator did not ask
+    (``disabled``, ``password changed``)."""
     if not window.content_built or window.ctx.operator is None:
         return
     for widget in window.pages.built.values():
@@ -88,7 +89,7 @@ def sign_out(window: MainWindow) -> None:
 
     app, account = window.ctx.app, window.ctx.operator.account
     operators.logout(app)
-    window.ctx.tasks.run(operators.record_sign_out, app, account, via=WINDOW)  # on record
+    window.ctx.tasks.run(operators.record_sign_out, app, account, why, via=WINDOW)  # on record
     if not window.locked:
         cover(window)
     window.locked = False
@@ -209,7 +210,9 @@ def account_disabled(window: MainWindow, why: object = None) -> None:
     sign in again with the new one."""
     if window.ctx.operator is None:
         return
-    sign_out(window)
+    # the access log says why, as for a command line session (it read a plain sign-out, as
+    # if the operator had signed out themselves)
+    sign_out(window, "password changed" if isinstance(why, PasswordChanged) else "disabled")
     if isinstance(why, PasswordChanged):
         window.login_screen.say(window.ctx.pick(why.message_zh, why.message_en), refusal=False)
         return

@@ -325,8 +325,8 @@ def test_the_locked_operator_unlocks_with_the_account_typed_in_capitals(qtbot, s
 @pytest.mark.parametrize(
     ("change", "said"),
     [
-        ("disable", "此帳號已停用，已登出；請以其他帳號登入。"),
-        ("password", "此帳號的密碼已重設，請以新密碼重新登入"),
+        ("disable", ("此帳號已停用，已登出；請以其他帳號登入。", "disabled")),
+        ("password", ("此帳號的密碼已重設，請以新密碼重新登入", "password changed")),
     ],
     ids=["disable", "password"],
 )
@@ -335,7 +335,9 @@ def test_an_operator_disabled_while_signed_in_is_signed_out_at_the_next_action(
 ):
     """The office admin disables an account or resets its password (or the county does, by
     sync) while its operator works at an open window: their next action is refused and the
-    window signs them out (a reset window kept working with the old password)."""
+    window signs them out (a reset window kept working with the old password). The access log
+    says why, as for a command line session: it read ``signed-out clerk01``, as if the
+    operator had signed out themselves."""
     from eservice_desktop.services import operators_signin
     from eservice_desktop.storage.models_operators import OperatorRow
 
@@ -355,8 +357,17 @@ def test_an_operator_disabled_while_signed_in_is_signed_out_at_the_next_action(
     staff.case_changed.emit("")  # the lists read again: a guarded use case
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.login_screen, timeout=20000)
     assert app.operator is None
+    said, recorded = said  # on the login screen, in the access log
     assert window.login_screen.message.text() == said
     assert not window.locked  # anybody may sign in, not only a supervisor over a lock
+    wait_idle(qtbot, staff)  # the record is written on the writer
+    from eservice_desktop.storage.models_audit import AccessLogRow
+
+    with app.reading() as s:
+        query = select(AccessLogRow.detail).where(AccessLogRow.action == "signin")
+        assert s.scalars(query.order_by(AccessLogRow.seq)).all()[-1] == (
+            f"signed-out clerk01: {recorded}; window"
+        )
     sign_in(qtbot, window, "clerk02")
     qtbot.waitUntil(lambda: window.screens.currentWidget() is window.stack, timeout=20000)
     assert app.operator is not None and app.operator.account == "clerk02"
