@@ -129,11 +129,17 @@ class ApprovalDialog(QDialog):
     def _failed(self, error: object) -> None:
         self._busy = False
         reason = getattr(error, "code", "")
+        # a supervisor whose scope does not take in the case: another supervisor approves,
+        # told so in the refusal's own words (it said 沒有核准權限（需主管） to a supervisor)
+        out_of_scope = reason == "auth.forbidden" and "service" in getattr(error, "extra", {})
         if getattr(error, "field", None) == "reason":
             self.reason.setFocus()  # the password was not tried: it stays
         else:
             self.password.clear()
             self.password.setFocus()
+        if out_of_scope:
+            self.account.selectAll()
+            self.account.setFocus()
         texts = {
             "auth.self_approval": self.tr("不能核准自己的申請：請另一位主管輸入自己的帳號與密碼。"),
             "auth.bad_password": self.tr("主管帳號或密碼不正確。"),
@@ -143,7 +149,7 @@ class ApprovalDialog(QDialog):
             "auth.inactive": self.tr("此主管帳號已停用。"),
             "approval.reason_required": self.tr("請填寫核准理由。"),
         }
-        text = texts.get(reason)
+        text = None if out_of_scope else texts.get(reason)
         if text is None:
             text = (
                 self.ctx.message(error)
@@ -163,13 +169,18 @@ def _needs_approval(ctx: GuiContext, action: str) -> str:
     )
 
 
-def supervisor_check(ctx: GuiContext, action: str) -> Grant:
-    """The grant of ``action``: ``services.approvals.check`` with what the supervisor typed."""
+def supervisor_check(ctx: GuiContext, action: str, case: tuple[str, str] = ("", "")) -> Grant:
+    """The grant of ``action``: ``services.approvals.check`` with what the supervisor typed;
+    ``case``: the case's number and service as the caller knows them, for the approver's scope
+    (either may be "")."""
+    number, service = case
 
     def grant(account: str, password: str, reason: str) -> object:
         from eservice_desktop.services import approvals
 
-        return approvals.check(ctx.app, account, password, action, reason)
+        return approvals.check(
+            ctx.app, account, password, action, reason, service_code=service, case_number=number
+        )
 
     return grant
 
@@ -198,18 +209,30 @@ def _dialog(  # noqa: PLR0917
     subject: str,
     reason: str,
     refused: object,
+    case: tuple[str, str],
 ) -> ApprovalDialog:
     """The dialog asking approval of ``action`` for the refusal ``error``; ``refused``: the
-    approver's refusal by the write, said in it, the account selected to be typed over."""
+    approver's refusal by the write, said in it, the account selected to be typed over;
+    ``case``: the case's number and service, for the approver's scope."""
     what = ctx.message(error)
     if error.code == "auth.approval_required":  # its text names the CLI's options too
         what = _needs_approval(ctx, action)
     what = f"{what}\n{subject}" if subject else what
-    dialog = ApprovalDialog(ctx, what, supervisor_check(ctx, action), parent, reason)
+    dialog = ApprovalDialog(ctx, what, supervisor_check(ctx, action, case), parent, reason)
     if refused is not None:
         dialog.message.setText(ctx.message(refused))
         dialog.account.selectAll()
     return dialog
+
+
+def _when_writable(
+    ctx: GuiContext, then: Callable[[], None], report: Callable[[Any], None]
+) -> None:
+    """``then`` once the write's own guards pass: a supervisor is not called over for a write
+    the counter refuses anyway (a clock gone back, a restore not yet recovered: ``report``)."""
+    from eservice_desktop.services import approvals
+
+    ctx.tasks.run(approvals.writable, ctx.app, on_done=lambda _: then(), on_error=report)
 
 
 def run_with_approval(
@@ -220,6 +243,8 @@ def run_with_approval(
     approval_reason: str = "",
     approvable: Mapping[str, str] | None = None,
     subject: str = "",
+    approval_case: str = "",
+    approval_service: str = "",
     on_done: Callable[[Any], None] | None = None,
     on_error: Callable[[Any], None] | None = None,
     **kwargs: Any,
@@ -230,9 +255,13 @@ def run_with_approval(
     runs it again with ``approval=``. ``approvable`` maps other refusal codes to the exception a
     supervisor may approve instead (closing refused ``fees_due``: ``close_with_balance``).
     ``subject``: what exactly is approved (receipt, amount), on its own line under the action.
-    A refusal nobody approves, or a dialog closed with Esc, goes to ``on_error``."""
+    ``approval_case``: the case's number (``approval_service``: a new case's service), for the
+    dialog's own check of the approver's scope (accepted there, an approver out of the case's
+    scope was refused by the write, the dialog opening again). A refusal nobody approves, or a
+    dialog closed with Esc, goes to ``on_error``."""
 
     asked: list[tuple[DomainError, str]] = []  # the request the dialog was opened for
+    case = (approval_case, approval_service)
 
     def attempt(approval: object = None) -> None:
         extra = dict(kwargs)
@@ -242,19 +271,12 @@ def run_with_approval(
 
     def failed(error: object, approval: object = None) -> None:
         if approval is not None and asked and _approver_refused(error):
-            # the dialog again, saying why, the reason as typed (it closed: the supervisor
-            # read the refusal in the status bar and began again)
+            # the dialog again, saying why, the reason as typed (it closed: begun again)
             ask(*asked[-1], refused=error, reason=str(getattr(approval, "reason", "")))
             return
         action = _approvable_action(error, approvable or {})
         if isinstance(error, DomainError) and action:
-            from eservice_desktop.services import approvals
-
-            # the write's own guards first: a supervisor is not called over for a write the
-            # counter refuses anyway (a clock gone back, a restore not yet recovered)
-            ctx.tasks.run(
-                approvals.writable, ctx.app, on_done=lambda _: ask(error, action), on_error=report
-            )
+            _when_writable(ctx, lambda: ask(error, action), report)
             return
         report(error)
 
@@ -262,13 +284,10 @@ def run_with_approval(
         error: DomainError, action: str, refused: object = None, reason: str = approval_reason
     ) -> None:
         asked.append((error, action))
-        dialog = _dialog(ctx, parent, error, action, subject, reason, refused)
+        dialog = _dialog(ctx, parent, error, action, subject, reason, refused, case)
         dialog.approved.connect(attempt)
         dialog.rejected.connect(lambda: report(error))
         open_once(dialog)  # owned by ``parent`` while open; tests find it with findChild
 
-    def said(error: object) -> None:
-        ctx.status_message.emit(ctx.message(error))
-
-    report = on_error or said
+    report = on_error or (lambda error: ctx.status_message.emit(ctx.message(error)))
     attempt()

@@ -305,6 +305,7 @@ class CaseDetail(CaseDetailFiles):
             approval_reason=reason,
             approvable=approvable,
             subject=subject,
+            approval_case=number,
             on_done=done,
             on_error=self._write_failed,
         )

@@ -141,6 +141,7 @@ class IntakeSubmit(IntakeDrafts):
             self.ctx.app,
             req,
             approval_reason=self.ctx.pick(*APPROVAL_ACTIONS[APPROVE_STALE_SYNC_INTAKE]),
+            approval_service=req.service_code,
             on_done=self._submitted,
             on_error=self._submit_failed,
         )

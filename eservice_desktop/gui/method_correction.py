@@ -107,6 +107,7 @@ def _ask(page: PaymentPage, r: payments.PaymentResult, to: str) -> None:
         reason,
         reference=reference,
         approval_reason=reason,
+        approval_case=r.case_number,
         subject=_t("收據 {n}，{a} 元：{old}更正為{new}").format(**named),
         on_done=lambda res: page._written(res.case_number),
         on_error=page.receipt_refused,

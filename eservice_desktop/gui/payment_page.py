@@ -311,6 +311,7 @@ class PaymentPage(PaymentPrinting):
             reason=row.reason,
             copies=row.copies,
             approval_reason=row.reason,
+            approval_case=number,
             subject=payment_terms.relief_subject(self.ctx.app.catalogue, self.current.view, row),
             on_done=lambda _v: self._written(number),
             on_error=self._refused,
@@ -342,8 +343,7 @@ class PaymentPage(PaymentPrinting):
             method,
             self.amount_spin.value(),
             tendered=self.tendered_spin.value() if cash else None,
-            # a reference typed before cash was chosen stays in its (disabled) field for a
-            # switch back to card, but is no part of a cash payment
+            # a reference typed before cash stays in its (disabled) field, not in the payment
             reference=self.reference_edit.text() if payments.takes_reference(method) else "",
             on_done=self._paid,
             on_error=lambda error: self._pay_failed(error, number),

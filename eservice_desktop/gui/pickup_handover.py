@@ -86,6 +86,7 @@ class PickupHandover(PickupCamera):
             target,
             None if by.get("self") else self.collector(),
             approvable={FEES_DUE: APPROVE_HANDOVER_WITH_BALANCE},
+            approval_case=result.case_number or "",
             on_done=self._handed_over,
             on_error=self._handover_refused,
         )

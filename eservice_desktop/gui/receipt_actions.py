@@ -53,6 +53,7 @@ def print_receipt(page: PaymentPage, r: payments.PaymentResult | None) -> None:
             number,
             reason,
             approval_reason=reason,
+            approval_case=r.case_number,
             subject=_t("收據 {n} 再次補印").format(n=number),
             on_done=lambda approval: page._print(number, reason, approval),
             on_error=page.receipt_refused,
@@ -162,6 +163,7 @@ def _ask_void(page: PaymentPage, r: payments.PaymentResult, issuer: receipt_issu
         r.receipt_number,
         reason,
         approval_reason=reason,
+        approval_case=r.case_number,
         subject=_t("收據 {n} 作廢，金額 {a} 元").format(n=r.receipt_number, a=f"{r.amount:,}")
         + issued,
         on_done=lambda res: page._written(res.case_number),
@@ -202,6 +204,7 @@ def _ask_refund(page: PaymentPage, r: payments.PaymentResult, left: int) -> None
         amount,
         reason,
         approval_reason=reason,
+        approval_case=r.case_number,
         subject=_t("收據 {n} 退費 {a} 元").format(n=r.receipt_number, a=f"{amount:,}"),
         on_done=lambda res: page._written(res.case_number),
         on_error=page.receipt_refused,

@@ -37,6 +37,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from typing import Any, Final
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from eservice_desktop.domain import events as ev
@@ -48,6 +49,7 @@ from eservice_desktop.domain.operators import Action, Operator, Role, account_ke
 from eservice_desktop.services import clock_guard, operators
 from eservice_desktop.services.core import App
 from eservice_desktop.services.ingest import ingest
+from eservice_desktop.storage.models import CaseRow
 from eservice_desktop.storage.models_operators import OperatorRow
 
 log = logging.getLogger("eservice.approvals")
@@ -205,12 +207,22 @@ def _out_of_scope(app: App, account: str, departments: frozenset[str], service_c
 
 
 def check(
-    app: App, account: str, password: str, action: str, reason: str = "", *, service_code: str = ""
+    app: App,
+    account: str,
+    password: str,
+    action: str,
+    reason: str = "",
+    *,
+    service_code: str = "",
+    case_number: str = "",
 ) -> Approval:
     """Verifies a supervisor's account and password for ``action`` before the request is made
     again (an approval dialog shows a refusal in place); returns the :class:`Approval` to pass
     as the use case's ``approval=``, which verifies it once more when it records the event.
-    ``service_code``: the case's service, when known, for the approver's scope."""
+    ``service_code``: the case's service, when known, for the approver's scope; else
+    ``case_number``: the case, whose service is read here. Without either, a supervisor whose
+    scope does not take in the case was accepted here and refused by the write, a step later,
+    the dialog opening again to say so."""
     if action not in APPROVAL_ACTIONS:
         raise ValueError(f"unknown approval action {action!r}")
     account = account.strip()
@@ -219,8 +231,18 @@ def check(
     if reason.strip():
         _reason_text(reason)
     approver = _approver(app, account, password, action)
+    if not service_code and case_number:
+        service_code = _service_of(app, case_number)
     _out_of_scope(app, approver.account, approver.departments, service_code)
     return Approval(account, password, reason)
+
+
+def _service_of(app: App, case_number: str) -> str:
+    """The service of the case ``case_number`` ("" when there is no such case here: the
+    write refuses it in its own words)."""
+    with app.reading() as s:
+        query = select(CaseRow.service_code).where(CaseRow.case_number == case_number.strip())
+        return s.scalar(query) or ""
 
 
 #: The supervisor's reason as a refusal names it.

@@ -152,3 +152,54 @@ def test_the_windows_reprint_check_refuses_an_approver_out_of_scope_before_print
     assert (refused.value.reason, refused.value.field) == ("auth.forbidden", "approver")
     approval = Approval(SUPERVISOR, SUPERVISOR_PASSWORD)
     assert reprint_allowed(app, receipt, "又遺失", approval) is approval
+
+
+def test_the_pages_dialog_refuses_an_approver_out_of_scope_at_once(
+    qtbot: Any, ctx: GuiContext
+) -> None:
+    """The payment page's void names its case to the dialog, whose check (``approvals.check``)
+    refuses a supervisor out of the case's scope in place, the password and reason kept: it
+    took them, closed, the void was refused by its write, and a second dialog opened to say so."""
+    from eservice_desktop.gui.payment_page import PaymentPage
+
+    app = ctx.app
+    add_accounts(app)
+    admin = app.operator
+    operators.create_operator(
+        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
+    )
+    chose_own(app, OTHER)
+    app.operator = admin
+    number = intake.intake(app, request(copies=2)).case_number  # HR-TRANSCRIPT
+    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    window = open_window(qtbot, ctx)
+    page = window.show_page(PAYMENT_PAGE)
+    assert isinstance(page, PaymentPage)
+    page.load(number)
+    qtbot.waitUntil(lambda: page.current is not None and page.void_btn.isEnabled(), timeout=20000)
+    page.receipts_table.selectRow(0)
+    page.ask_text = lambda _title, _label: "金額誤收"  # type: ignore[method-assign]
+    page.void_selected()
+    dialog = _dialog(qtbot, page)
+    dialog.account.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is dialog.account)
+    type_text(OTHER)
+    press(Qt.Key.Key_Return)
+    type_text(OTHER_PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: "業務範圍" in dialog.message.text(), timeout=20000)
+    assert isValid(dialog) and dialog.isVisible()  # the same dialog, never closed
+    assert "HR-TRANSCRIPT" in dialog.message.text()
+    assert dialog.reason.text() == "金額誤收"
+    assert page.findChildren(ApprovalDialog) == [dialog]
+    assert payments.get_receipt(app, receipt).status == "valid"
+    # in the refusal's words (not 沒有核准權限（需主管）: it is a supervisor), and the account
+    # to be typed over by another
+    assert "沒有核准權限" not in dialog.message.text()
+    assert QApplication.focusWidget() is dialog.account
+    assert dialog.account.selectedText() == OTHER and dialog.password.text() == ""
+    type_text(SUPERVISOR)
+    press(Qt.Key.Key_Return)
+    type_text(SUPERVISOR_PASSWORD)
+    press(Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: payments.get_receipt(app, receipt).status == "void", timeout=20000)

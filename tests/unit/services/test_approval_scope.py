@@ -10,7 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from approvals_support import CLERK, CLERK_PASSWORD, SUPERVISOR, add_accounts, supervisor_approval
+from approvals_support import (
+    CLERK,
+    CLERK_PASSWORD,
+    SUPERVISOR,
+    SUPERVISOR_PASSWORD,
+    add_accounts,
+    supervisor_approval,
+)
 from factories import request
 from operator_support import chose_own
 from sqlalchemy import func, select
@@ -163,3 +170,23 @@ def test_receipt_pdf_writes_nothing_for_an_approver_out_of_scope(
     )  # fmt: skip
     assert (code, said["error"], said["service"]) == (2, "auth.forbidden", "HR-TRANSCRIPT")
     assert not out.exists()  # nothing of the receipt left the counter
+
+
+def test_the_dialogs_check_named_the_case_refuses_an_approver_out_of_its_scope(
+    office: App,
+) -> None:
+    """``approvals.check`` (the approval dialog's check) with the case's number reads its
+    service: a supervisor out of scope is refused there, before the write; an unknown case
+    leaves the refusal to the write, in its own words."""
+    from eservice_desktop.services import approvals
+
+    app = office
+    number = intake.intake(app, request(copies=2)).case_number  # HR-TRANSCRIPT
+
+    def check(case_number: str) -> Approval:
+        return approvals.check(app, OTHER, PASSWORD, "void", "誤收", case_number=case_number)
+
+    _refused(app, lambda: check(number), OTHER)
+    assert check("H01-999-999999").account == OTHER  # no such case: not held against anyone
+    assert check("").account == OTHER  # no case named: the role only, as before
+    assert approvals.check(app, SUPERVISOR, SUPERVISOR_PASSWORD, "void", case_number=number)
