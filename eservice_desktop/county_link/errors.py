@@ -66,9 +66,12 @@ class DeviceRevoked(AuthError):
 
 
 class ConfigError(SyncError):
-    """The URL/TLS settings are unacceptable (plain http to a remote host, no pinned CA)."""
+    """The URL/TLS settings are unacceptable (plain http to a remote host, no pinned CA).
+    ``said``: its words (zh-TW, English) when they name more than the table's (the county
+    URL to type instead, ``county_link.url_form``)."""
 
     transient = False
+    said: tuple[str, str] | None = None
 
 
 class RequestRefused(_CountyWords):
@@ -242,6 +245,8 @@ def error_named(name: str) -> SyncError | None:
 
 def config_reason(error: ConfigError) -> tuple[str, str]:
     """Which setting a ConfigError is about, in (zh-TW, English)."""
+    if error.said is not None:
+        return error.said
     what = next((r for k, r in _CONFIG_REASONS.items() if str(error).startswith(k)), None)
     return what or ("縣府網址或憑證", "county URL or certificate")
 

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import requests
 from pydantic import BaseModel, ValidationError
 
+from eservice_desktop.county_link import url_form
 from eservice_desktop.county_link.build import user_agent
 from eservice_desktop.county_link.errors import (
     AuthError,
@@ -87,11 +88,14 @@ def port_fault(url: str) -> bool:
 
 
 def check_url(url: str, ca_file: str) -> None:
-    if port_fault(url):
-        raise ConfigError("malformed county URL")
+    """A URL sync can reach the county at, or the ConfigError saying what to change."""
+    url_form.check_spaces(url)
+    url_form.check_port(url)
     parts = urlsplit(url)
-    if parts.scheme in ("http", "https") and not is_host_name(parts.hostname or ""):
-        raise ConfigError("malformed county URL")
+    if parts.scheme in ("http", "https"):
+        if not is_host_name(parts.hostname or ""):
+            raise ConfigError("malformed county URL")
+        url_form.check_parts(url)
     if parts.scheme == "http":
         if not is_loopback(parts.hostname or ""):
             raise ConfigError("plain http is only allowed to a loopback address; use https")

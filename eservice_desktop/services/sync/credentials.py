@@ -101,7 +101,10 @@ def make_client(app: App, url: str | None = None, with_credential: bool = True) 
 
 
 def enrol(app: App, server_url: str, code: str) -> dict[str, Any]:
-    """Trades a one-time code for this device's credential and keeps it in the keyring."""
+    """Trades a one-time code for this device's credential and keeps it in the keyring. The
+    URL is taken without the spaces a copy from an e-mail brings around it (as ``setup`` does):
+    they were refused as "malformed", naming no space."""
+    server_url = server_url.strip()
     _check_server(app, server_url)
     _keyring_first(app)
     _not_enrolled_yet(app, server_url)
