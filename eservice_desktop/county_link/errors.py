@@ -18,6 +18,10 @@ class SyncError(Exception):
     #: "device not enrolled", naming no command (``services/sync/refused_why.py`` sets them).
     hint: tuple[str, str] | None = None
     reason: str | None = None
+    #: The answer was not a county's (a web page of another site or a proxy, a 501 of a server
+    #: that does not know the county's requests): it read "county server error", and IT looked
+    #: at the county instead of the URL.
+    foreign: bool = False
 
     def __init__(self, detail: str = "", status: int | None = None) -> None:
         super().__init__(detail)
@@ -227,6 +231,14 @@ _REDIRECTED = (
 )
 
 
+#: An answer no county gives (:attr:`SyncError.foreign`) (zh-TW, English).
+_FOREIGN = (
+    "此網址的伺服器不像縣府同步伺服器那樣回應；請確認縣府網址（county_url）指向縣府同步伺服器",
+    "the server at this address does not answer as a county server does; check that the "
+    "county URL (county_url) points at the county sync server",
+)
+
+
 #: What a :class:`CountyOlder` round says (zh-TW, English).
 _COUNTY_OLDER = (
     "縣府伺服器版本較本機舊，無法讀取本機部分事件；這些事件留在本機，待縣府更新後自動送出，請洽資訊人員",
@@ -299,7 +311,7 @@ def _failure_sentence(error: BaseException, lang: str) -> str:
             f"The county server refused the request (HTTP {status}: {error.message_en})",
         )
     if isinstance(error, (AuthError, ServerError, RequestRefused)) and status is not None:
-        reason = _status_reason(status)
+        reason = _FOREIGN if error.foreign else _status_reason(status)
         return say(
             f"無法與縣府伺服器同步（HTTP {status}：{reason[0]}）",
             f"Cannot reach the county server (HTTP {status}: {reason[1]})",

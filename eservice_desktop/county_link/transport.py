@@ -167,13 +167,17 @@ class CountyTransport:
             # no county route redirects or asks for a proxy's sign-in: the network answered
             raise RequestRefused(f"{r.status_code} from the network", r.status_code)
         if r.status_code in (401, 403):
-            words = _words(r) if r.status_code == 403 else None
+            words = _words(r)
             if words is not None and words[0] == "enrol.device_revoked":
                 raise DeviceRevoked(words[1], words[2])  # the way on, in the county's words
+            if words is None and _foreign(r):  # another site's page: no credential of ours
+                raise refusal(r)
             raise AuthError(f"{r.status_code} from county", r.status_code)
         if r.status_code >= 500:
-            error = ServerError(f"{r.status_code} from county", r.status_code, _words(r))
+            words = _words(r)
+            error = ServerError(f"{r.status_code} from county", r.status_code, words)
             error.retry_after = retry_after_s(r.headers.get("Retry-After"))
+            error.foreign = words is None and _foreign(r)
             raise error
         return r
 
@@ -317,9 +321,22 @@ class CountyTransport:
 def refusal(r: requests.Response) -> RequestRefused:
     """A 4xx answer as the error the caller raises, with the county's reason when it gave one
     (and the wait a 429 asked for)."""
-    error = RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code, _words(r))
+    words = _words(r)
+    error = RequestRefused(f"{r.status_code}: {r.text[:200]}", r.status_code, words)
     error.retry_after = retry_after_s(r.headers.get("Retry-After"))
+    error.foreign = words is None and _foreign(r)
     return error
+
+
+def _foreign(r: requests.Response) -> bool:
+    """An answer without the county's words that no county gives: a web page (another site, a
+    proxy's page), or 501/505 (a server that does not know the county's requests). A gateway's
+    502/503/504 and a 429 stand before a county that may be down or busy: the URL is right."""
+    status = r.status_code
+    if status in (429, 502, 503, 504):
+        return False
+    page = r.headers.get("Content-Type", "").lower().startswith("text/html")
+    return page or status in (501, 505)
 
 
 def _words(r: requests.Response) -> tuple[str, str, str] | None:
