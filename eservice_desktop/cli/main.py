@@ -13,12 +13,15 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ClassVar, NoReturn
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from eservice_desktop import __version__
 from eservice_desktop.cli.console import fit_streams, json_text
 from eservice_desktop.cli.help_text import HelpInLanguage
 from eservice_desktop.standard_output import GuardedOutput, guarded_stdout, lost_output
+
+if TYPE_CHECKING:
+    from eservice_desktop.config import Settings
 
 #: Command modules under eservice_desktop.cli, in the order `--help` lists them.
 COMMAND_MODULES = (
@@ -193,7 +196,6 @@ def _run(args: argparse.Namespace) -> int:
     from eservice_desktop.cli.common import fail, forget_ended_session
     from eservice_desktop.config import load_settings
     from eservice_desktop.domain.errors import DomainError
-    from eservice_desktop.logs import setup_logging
     from eservice_desktop.services.database import KEY_ERRORS, bilingual
     from eservice_desktop.services.machine_errors import environment_error
 
@@ -205,19 +207,7 @@ def _run(args: argparse.Namespace) -> int:
         settings = load_settings(getattr(args, "data_dir", None))
         if not getattr(args, "lang", None):
             args.lang = settings.lang  # ESERVICE_LANG or the settings file's, as the GUI's
-        logs = settings.log_dir
-        log_dir: Path | None = logs
-        if args.command == "doctor":
-            from eservice_desktop.services.doctor.logs_folder import can_log
-
-            if not can_log(settings):  # doctor only reads: it makes no folder, and it runs on
-                log_dir = None  # a read-only one or one whose log it cannot open: it says so
-        setup_logging(
-            log_dir,
-            json_lines=bool(getattr(args, "json_logging", False)),
-            stderr=bool(getattr(args, "verbose", False)),
-            name="sync" if args.command == "sync" else "eservice",
-        )
+        _start_logging(args, settings)
         return int(args.func(args) or 0)
     except DomainError as e:
         return fail(args, e)
@@ -286,6 +276,30 @@ def _parsed(arguments: list[str]) -> argparse.Namespace | None:
 def _undecodable(arg: str) -> bool:
     """Undecodable bytes arrive as lone surrogates (surrogateescape); NUL can never be stored."""
     return any(ch == "\x00" or 0xD800 <= ord(ch) <= 0xDFFF for ch in arg)
+
+
+def _start_logging(args: argparse.Namespace, settings: Settings) -> None:
+    """The command's log in the data directory's ``logs`` folder (doctor's only where it can
+    be written). A data directory on a read-only disk is said as that, naming the directory:
+    every command stopped here with 無法存取 …/logs/eservice.log（唯讀的磁碟）."""
+    from eservice_desktop.logs import setup_logging
+    from eservice_desktop.services.machine_errors import read_only_data_dir
+
+    log_dir: Path | None = settings.log_dir
+    if args.command == "doctor":
+        from eservice_desktop.services.doctor.logs_folder import can_log
+
+        if not can_log(settings):  # doctor only reads: it makes no folder, and it runs on
+            log_dir = None  # a read-only one or one whose log it cannot open: it says so
+    try:
+        setup_logging(
+            log_dir,
+            json_lines=bool(getattr(args, "json_logging", False)),
+            stderr=bool(getattr(args, "verbose", False)),
+            name="sync" if args.command == "sync" else "eservice",
+        )
+    except OSError as e:
+        raise read_only_data_dir(e, settings.data_dir) or e from None
 
 
 def _sync_failed(args: argparse.Namespace, error: Exception) -> int:

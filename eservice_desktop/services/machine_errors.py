@@ -5,6 +5,9 @@ exit 2), where anything else is a bug with its traceback in the log."""
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 from eservice_desktop.domain import values
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.text_values import os_reason
@@ -83,3 +86,22 @@ def _os_error(exc: OSError) -> DomainError:
             f"The disk is full; cannot write {where}",
         )
     return DomainError("env.path", f"無法存取 {where}（{zh}）", f"Cannot access {where} ({en})")
+
+
+def read_only_data_dir(exc: OSError, data_dir: Path) -> DomainError | None:
+    """A data directory on a read-only file system (a write-protected disk, a share or a
+    volume mounted read-only), said as that and what IT does: every command and the window
+    stopped at start with 無法存取 …/logs/eservice.log（唯讀的磁碟）, which named a log
+    file, not the data directory, and no way on. The reason stays ``env.path`` (the contract
+    of that line); None for any other failure."""
+    if exc.errno != errno.EROFS:
+        return None
+    where = values.printable_path(str(data_dir))
+    return DomainError(
+        "env.path",
+        f"資料目錄 {where} 位於唯讀的磁碟（檔案系統），無法寫入紀錄與資料；請 IT 將該磁碟改為"
+        "可寫入（重新掛載為讀寫），或以 --data-dir 或 ESERVICE_DATA_DIR 改用可寫入磁碟上的資料目錄",
+        f"The data directory {where} is on a read-only file system: neither the log nor the "
+        "data can be written there. Ask IT to make that disk writable (mount it read-write), "
+        "or use a data directory on a writable disk (--data-dir or ESERVICE_DATA_DIR)",
+    )
