@@ -89,9 +89,15 @@ def _check_given(args: argparse.Namespace, stored: Settings) -> None:
         url = (args.county_url or stored.county_url).strip()
         try:
             sync.check_url(url, ca_file or "county_ca_file (to follow)")
-        except sync.SyncError as e:
-            zh, en = sync.sync_error_message(e, "zh_TW"), sync.sync_error_message(e, "en")
-            raise DomainError("setup.county_url", zh, en, "county_url") from None
+        except sync.SyncError as e:  # check_url raises ConfigError only
+            # said to the IT person typing it: it read 同步設定不正確（…），請洽資訊人員 / call IT
+            zh, en = sync.config_reason(e)  # type: ignore[arg-type]
+            raise DomainError(
+                "setup.county_url",
+                f"縣府伺服器網址不能使用：{zh}",
+                f"The county server URL cannot be used: {en}",
+                "county_url",
+            ) from None
 
 
 def _check_catalogued(office: str) -> None:

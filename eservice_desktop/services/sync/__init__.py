@@ -37,6 +37,7 @@ if TYPE_CHECKING:
         error_named,
         sync_error_message,
     )
+    from eservice_desktop.county_link.errors import config_reason
     from eservice_desktop.county_link.worker import SyncLoop
     from eservice_desktop.services.sync.attachments import add_attachment, upload_attachments
     from eservice_desktop.services.sync.clock import (
@@ -80,6 +81,7 @@ if TYPE_CHECKING:
 _WHERE = {
     "SyncError": "eservice_desktop.county_link.client",
     "check_url": "eservice_desktop.county_link.client",
+    "config_reason": "eservice_desktop.county_link.errors",
     "error_named": "eservice_desktop.county_link.client",
     "sync_error_message": "eservice_desktop.county_link.client",
     "SyncLoop": "eservice_desktop.county_link.worker",
@@ -144,6 +146,7 @@ __all__ = [
     "add_attachment",
     "base_now",
     "check_url",
+    "config_reason",
     "county_receipt",
     "county_receipt_pdf",
     "credential",
