@@ -17,13 +17,13 @@ withdrawn (撤件) and taken in again.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import CANCELLED, PICKED_UP, REJECTED, CaseState
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.state_copy import replace
 
 _ENDED: dict[str, tuple[str, str]] = {
     PICKED_UP: ("本案已領件", "The case was already picked up"),

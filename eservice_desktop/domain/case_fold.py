@@ -30,32 +30,13 @@ from eservice_desktop.domain.payloads import payload_of
 from eservice_desktop.domain.phone_rule import fold_phone_changed
 from eservice_desktop.domain.refused_events import UNDONE_WHEN_REFUSED, refused_ids
 from eservice_desktop.domain.reopen_rule import fold_reopened
+from eservice_desktop.domain.state_copy import FIELDS as _FIELDS
+from eservice_desktop.domain.state_copy import replace
 from eservice_desktop.domain.supply_by import fold_supplement_requested
 
 _T = TypeVar("_T")
 _D = TypeVar("_D", CaseState, Payment)
 
-
-def replace(obj: _D, **changes: Any) -> _D:
-    """``dataclasses.replace`` for the fold's two frozen dataclasses (plain fields: no
-    ``__post_init__``, no ``init=False``, no slots), without its generated ``__init__`` of some
-    fifty keyword arguments each set through ``object.__setattr__``: the fold copies the state
-    for every event, and a bulk batch folds hundreds of thousands. A name that is not a field
-    is refused as ``dataclasses.replace`` refuses it."""
-    cls = type(obj)
-    if not changes.keys() <= _FIELDS[cls]:
-        raise TypeError(f"{cls.__name__} has no field {sorted(changes.keys() - _FIELDS[cls])}")
-    new = object.__new__(cls)
-    state = new.__dict__
-    state.update(obj.__dict__)
-    state.update(changes)
-    return new
-
-
-#: The field names of each dataclass :func:`replace` copies.
-_FIELDS: dict[type, frozenset[str]] = {
-    cls: frozenset(f.name for f in fields(cls)) for cls in (CaseState, Payment)
-}
 
 #: How one event type changes a case: the state, the typed payload, the event. A fold returns
 #: the state itself (no change) or a new one of its own (:func:`replace`), never a state

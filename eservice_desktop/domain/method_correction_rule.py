@@ -16,13 +16,13 @@ refund's own record), so it is refused too: refund it in full and take the payme
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Final
 
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import APPROVE_METHOD_CORRECTION, CaseState, Payment
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.state_copy import replace
 
 #: The methods a counter keys and so may correct to and from.
 COUNTER_METHODS: Final = ("cash", "card")

@@ -9,12 +9,11 @@ county's push give the same words.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import CaseState, Payment
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.events import Event
+from eservice_desktop.domain.state_copy import replace
 
 #: Two counters issuing it offline at once: the county takes the second (case_rules.taken_anyway).
 ALREADY_ISSUED = "receipt.already_issued"

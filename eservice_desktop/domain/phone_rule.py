@@ -10,12 +10,11 @@ for a case ready for pickup only: before, the county has issued none; after, it 
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import CANCELLED, PICKED_UP, READY, REJECTED, CaseState
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.state_copy import replace
 
 _ENDED: dict[str, tuple[str, str]] = {
     PICKED_UP: ("本案已領件", "The case was already picked up"),

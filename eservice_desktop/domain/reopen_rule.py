@@ -10,12 +10,11 @@ judges it by its next closing; the citizen's closing notice, already sent, is no
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from eservice_desktop.domain import events as ev
 from eservice_desktop.domain import payloads as pl
 from eservice_desktop.domain.case_state import APPROVE_REOPEN, CLOSED, OPEN, CaseState
 from eservice_desktop.domain.errors import DomainError
+from eservice_desktop.domain.state_copy import replace
 
 
 def reopen_error(state: CaseState) -> DomainError | None:

@@ -14,12 +14,12 @@ checks when the clerk asks (``services.supplement``)."""
 from __future__ import annotations
 
 import re
-from dataclasses import replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Final
 
 from eservice_desktop.domain.errors import DomainError
 from eservice_desktop.domain.rocdate import ROC_OFFSET
+from eservice_desktop.domain.state_copy import replace
 from eservice_desktop.domain.text_values import check_text
 
 if TYPE_CHECKING:  # the payload classes read this module's rules
