@@ -24,15 +24,17 @@ from eservice_desktop.domain.errors import AuthError, DomainError
 from eservice_desktop.domain.operators import Operator, Role, check_account
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
-from eservice_desktop.services.operators_signin import (
-    _grants,
+from eservice_desktop.services.operators_lockout import (
     _held_locked,
     _inactive,
     _locked,
+    _wrong_password,
+)
+from eservice_desktop.services.operators_signin import (
+    _grants,
     _operator,
     _stamp,
     _unknown,
-    _wrong_password,
     password_mark,
 )
 from eservice_desktop.storage.models_operators import OperatorRow

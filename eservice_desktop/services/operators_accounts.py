@@ -36,11 +36,11 @@ from eservice_desktop.services import operators_held as held
 from eservice_desktop.services import operators_sessions as sessions
 from eservice_desktop.services.core import App
 from eservice_desktop.services.operators_demo import office_database
+from eservice_desktop.services.operators_lockout import _aware
 from eservice_desktop.services.operators_scope import check_departments as _check_departments
 from eservice_desktop.services.operators_signin import (
     DEMO_SUPERVISOR,
     DEMO_SUPERVISOR_PASSWORD,
-    _aware,
     _operator,
     _unknown,
     current,

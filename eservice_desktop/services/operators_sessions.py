@@ -22,8 +22,8 @@ from eservice_desktop.domain.operators import (
 )
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
+from eservice_desktop.services.operators_lockout import _aware
 from eservice_desktop.services.operators_signin import (
-    _aware,
     _operator,
     _required,
     _stamp,

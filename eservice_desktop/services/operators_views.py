@@ -19,7 +19,8 @@ from sqlalchemy import select
 from eservice_desktop.domain.operators import Action
 from eservice_desktop.services import operators_audit as audit
 from eservice_desktop.services.core import App
-from eservice_desktop.services.operators_signin import _aware, require
+from eservice_desktop.services.operators_lockout import _aware
+from eservice_desktop.services.operators_signin import require
 from eservice_desktop.storage.models_operators import OperatorRow
 
 
