@@ -105,7 +105,7 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
     if locked is None:
         return SignIn(operators.login(app, account, password, via=WINDOW), True)
     if account == locked:
-        return SignIn(operators.login(app, account, password, via=WINDOW), False)
+        return SignIn(operators.login(app, account, password, via=WINDOW, unlock=True), False)
     who = operators.verify_password(app, account, password, sign_in_via=WINDOW)
     if not (TAKEOVER_ROLES & who.roles):
         raise NotYours(who)

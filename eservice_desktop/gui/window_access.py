@@ -8,6 +8,7 @@ These act on a :class:`~eservice_desktop.gui.main_window.MainWindow` (its method
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication
@@ -20,6 +21,7 @@ from eservice_desktop.gui.window_pages import page_allowed
 
 if TYPE_CHECKING:
     from eservice_desktop.gui.main_window import MainWindow
+    from eservice_desktop.services.core import App
 
 
 def _t(text: str) -> str:
@@ -70,8 +72,19 @@ def lock(window: MainWindow, why: str = "manual") -> None:
         return
     cover(window)
     window.locked = True
+    ctx = window.ctx
+    ctx.tasks.run(_record_lock_later, ctx.core_later(), operator.account, why)  # on record
     window.login_screen.ask_unlock(operator)
     window.login_screen.say(lock_reason_text(why), refusal=False)
+
+
+def _record_lock_later(core: Callable[[], App], account: str, why: str) -> None:
+    """The access log's ``screen-locked`` record, on the writer, with the core opened before
+    it (a demo start's may still be opening when the first lock comes)."""
+    from eservice_desktop.services import operators
+    from eservice_desktop.services.operators_audit import WINDOW
+
+    operators.record_screen_lock(core(), account, why, via=WINDOW)
 
 
 def sign_out(window: MainWindow, why: str = "") -> None:

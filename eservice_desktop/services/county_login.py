@@ -107,7 +107,9 @@ def _ask(client: CountyClient, account: str, password: str) -> CountyAnswer | No
     return CountyAnswer(reason, tuple(answer.roles))
 
 
-def online_login(app: App, account: str, password: str, *, via: str = "") -> Operator | None:
+def online_login(
+    app: App, account: str, password: str, *, via: str = "", unlock: bool = False
+) -> Operator | None:
     """The operator the county signs in (or the refusal it gives, raised); None when the
     county is not asked or cannot answer: the caller checks offline."""
     try:
@@ -143,11 +145,17 @@ def online_login(app: App, account: str, password: str, *, via: str = "") -> Ope
     if answer.reason == "auth.unknown_account" and source is None:
         raise _unknown()
     log.info("sign-in of %s checked by the county", account)
-    return county_sign_in(app, account, answer.reason, answer.roles, via=via)
+    return county_sign_in(app, account, answer.reason, answer.roles, via=via, unlock=unlock)
 
 
 def county_sign_in(
-    app: App, account: str, reason: str, roles: Iterable[str], *, via: str = ""
+    app: App,
+    account: str,
+    reason: str,
+    roles: Iterable[str],
+    *,
+    via: str = "",
+    unlock: bool = False,
 ) -> Operator:
     """Signs in (or refuses) ``account`` as the county decided (:func:`online_login`:
     ``reason`` empty = the county accepted the password, with the account's ``roles`` there).
@@ -169,7 +177,9 @@ def county_sign_in(
                 row.failed_attempts = 0
                 row.locked_until = None
                 row.last_login_at = now
-                audit.signed_in(app, s, row.account, "checked by the county", via=via)
+                audit.signed_in(
+                    app, s, row.account, "checked by the county", via=via, unlock=unlock
+                )
                 op = _operator(row)
                 grants = _grants(row)
                 mark = password_mark(row)

@@ -39,6 +39,7 @@ from eservice_desktop.services.operators_sessions import (
     end_session,
     idle_timeout,
     open_session,
+    record_screen_lock,
     record_sign_out,
     resume_session,
 )
@@ -78,6 +79,7 @@ __all__ = [
     "login",
     "logout",
     "open_session",
+    "record_screen_lock",
     "record_sign_out",
     "require",
     "resume_session",

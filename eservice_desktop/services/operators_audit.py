@@ -25,6 +25,10 @@ wrong password; command line``. An auditor could not tell a sign-in at the count
 a ``login`` in a shell of the same PC (a script, a remote session). A sign-out says where the
 session was, alike: ``signed-out clerk07: window``, ``signed-out clerk07: idle; command line``,
 ``signed-out clerk07: taken over by sup01; window``. Records written before carry no place.
+A window locked with its operator's session going on says so (:func:`screen_locked`:
+``screen-locked clerk07: idle; window``, ``by hand``, ``card left``), and its unlock by the
+same operator reads ``signed-in clerk07: unlocked; window``. Records written before read as
+they did.
 """
 
 from __future__ import annotations
@@ -44,6 +48,13 @@ from eservice_desktop.storage.models_audit import AccessLogRow
 WINDOW: Final = "window"
 COMMAND_LINE: Final = "command line"
 VIAS: Final = (WINDOW, COMMAND_LINE)
+
+#: A sign-in that opened the operator's own locked window (``signed-in clerk07: unlocked;
+#: window``), after its :func:`screen_locked`.
+UNLOCKED: Final = "unlocked"
+
+#: What locked the window (``gui.screen_lock``) as a ``screen-locked`` record says it.
+LOCK_REASONS: Final = {"idle": "idle", "card": "card left", "manual": "by hand"}
 
 #: An account as the county provisions it and as stored: ``(name, roles, departments, active,
 #: password_hash)``, roles and departments space-separated.
@@ -130,10 +141,15 @@ _REFUSALS = {
 }
 
 
-def signed_in(app: App, s: Session, account: str, how: str = "", *, via: str = "") -> None:
+def signed_in(
+    app: App, s: Session, account: str, how: str = "", *, via: str = "", unlock: bool = False
+) -> None:
     """``account`` signed in (``how``: ``checked by the county``...; ``via``: :data:`WINDOW`
-    or :data:`COMMAND_LINE`, "" when the caller did not say)."""
-    text = detail("signed-in", account, [p for p in (how, _via(via)) if p])
+    or :data:`COMMAND_LINE`, "" when the caller did not say; ``unlock``: the operator's own
+    password over their locked window, :data:`UNLOCKED`: it read as a second sign-in, with no
+    sign-out between)."""
+    parts = (how, UNLOCKED if unlock else "", _via(via))
+    text = detail("signed-in", account, [p for p in parts if p])
     access.append(app, s, access.SIGNIN, detail=text, operator=account)
 
 
@@ -168,6 +184,17 @@ def signed_out(app: App, s: Session, account: str, why: str = "", *, via: str = 
     ``signed-out clerk07`` was the window's 登出 or the command line's ``logout`` alike, and
     ``taken over by`` a supervisor over the locked window or another ``login`` in a shell."""
     text = detail("signed-out", account, [p for p in (why, _via(via)) if p])
+    access.append(app, s, access.SIGNIN, detail=text, operator=account)
+
+
+def screen_locked(app: App, s: Session, account: str, why: str, *, via: str) -> None:
+    """``account``'s window locked (``why``: a key of :data:`LOCK_REASONS`), their session
+    going on behind it: ``screen-locked clerk07: idle; window``. Without it the auditor read
+    the unlock after it as a sign-in with no sign-out before, and could not tell when the
+    counter stood locked."""
+    if why not in LOCK_REASONS:
+        raise ValueError(f"unknown lock reason {why!r}")
+    text = detail("screen-locked", account, [LOCK_REASONS[why], _via(via)])
     access.append(app, s, access.SIGNIN, detail=text, operator=account)
 
 

@@ -1,5 +1,6 @@
 """CLI sessions: after ``login`` the command line keeps the signed-in operator between commands.
-(And the record of a window's session ended: :func:`record_sign_out`.)
+(And the records of a window's session ended or locked: :func:`record_sign_out`,
+:func:`record_screen_lock`.)
 
 A session is a random token: the session file of the OS user holds it, the database only its
 SHA-256 and the expiry, which each use moves forward by the idle time the GUI locks after
@@ -178,6 +179,13 @@ def record_sign_out(app: App, account: str, why: str = "", *, via: str = "") -> 
     the session was, ``operators_audit.WINDOW``)."""
     with app.transaction() as s:
         audit.signed_out(app, s, account, why, via=via)
+
+
+def record_screen_lock(app: App, account: str, why: str, *, via: str) -> None:
+    """The access log's record that ``account``'s window locked (``why``: ``idle``, ``card``,
+    ``manual``), their session going on behind it: the unlock after it is no new sign-in."""
+    with app.transaction() as s:
+        audit.screen_locked(app, s, account, why, via=via)
 
 
 def end_session(app: App, token: str) -> bool:

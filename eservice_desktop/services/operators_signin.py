@@ -286,7 +286,13 @@ def accounts_exist(app: App) -> bool:
 
 
 def _verified(
-    app: App, account: str, password: str, via: str | None, refused_via: str | None = None
+    app: App,
+    account: str,
+    password: str,
+    via: str | None,
+    refused_via: str | None = None,
+    *,
+    unlock: bool = False,
 ) -> tuple[Operator, str]:
     """Checks the password; failures are committed even though an AuthError is raised, each
     with its record in the access log, as a sign-in is (``via``: where it was typed; None: not
@@ -304,7 +310,7 @@ def _verified(
         else:
             if via is not None:
                 row.last_login_at = app.now()
-                _audit().signed_in(app, s, row.account, via=via)
+                _audit().signed_in(app, s, row.account, via=via, unlock=unlock)
             op = _operator(row)
             password = password_mark(row)  # after a rehash: the hash now stored
     if error is not None:
@@ -320,17 +326,20 @@ def verify_password(app: App, account: str, password: str, *, sign_in_via: str =
     return _verified(app, account, password, None, sign_in_via or None)[0]
 
 
-def login(app: App, account: str, password: str, *, via: str = "") -> Operator:
+def login(
+    app: App, account: str, password: str, *, via: str = "", unlock: bool = False
+) -> Operator:
     """Signs ``account`` in on this App (argon2id verify, lockout after repeated failures;
     ``via``: where the password was typed, ``operators_audit.WINDOW`` or ``COMMAND_LINE``). An
     enrolled office asks the county first when it can reach it (``services.county_login``:
     the county's answer decides for the accounts it provisions); otherwise, and for accounts
-    made at this office, the provisioned hashes here decide (offline)."""
+    made at this office, the provisioned hashes here decide (offline). ``unlock``: the
+    operator's own password over their locked window (recorded as the unlock it is)."""
     from eservice_desktop.services import county_login
 
-    op = county_login.online_login(app, account, password, via=via)
+    op = county_login.online_login(app, account, password, via=via, unlock=unlock)
     if op is None:
-        op, mark = _verified(app, account, password, via)
+        op, mark = _verified(app, account, password, via, unlock=unlock)
         _stamp(app, op, None, mark)  # an online sign-in: stamped as stored here
     app.operator = op
     log.info("operator %s signed in", op.account)

@@ -173,10 +173,12 @@ def test_county_down_or_silent_the_provisioned_hashes_sign_in(
     asked: list[float] = []
     ask = county_login.online_login
 
-    def timed(app: App, account: str, password: str, via: str = "") -> Operator | None:
+    def timed(
+        app: App, account: str, password: str, via: str = "", unlock: bool = False
+    ) -> Operator | None:
         started = time.monotonic()
         try:
-            return ask(app, account, password, via=via)
+            return ask(app, account, password, via=via, unlock=unlock)
         finally:
             asked.append(time.monotonic() - started)
 

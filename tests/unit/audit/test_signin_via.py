@@ -21,7 +21,7 @@ from eservice_desktop.domain.errors import AuthError
 from eservice_desktop.domain.operators import Role
 from eservice_desktop.services import operators
 from eservice_desktop.services.core import App
-from eservice_desktop.services.operators_audit import COMMAND_LINE, WINDOW
+from eservice_desktop.services.operators_audit import COMMAND_LINE, WINDOW, last_sign_in_via
 from eservice_desktop.storage.models_audit import AccessLogRow
 
 PASSWORD = "correct horse 1"
@@ -153,3 +153,38 @@ def test_a_refused_takeover_of_a_locked_window_is_a_refused_sign_in_there(office
         f"signed-in {SUPERVISOR}: window",
         f"signed-out clerk07: taken over by {SUPERVISOR}; window",
     ]
+
+
+def _signin_records(app: App) -> list[str]:
+    with app.reading() as s:
+        query = select(AccessLogRow.detail).where(AccessLogRow.action == "signin")
+        return list(s.scalars(query.order_by(AccessLogRow.seq)).all())
+
+
+def test_a_locked_window_and_its_unlock_read_as_such(office: App) -> None:
+    """The window's lock wrote nothing, and the clerk's own password over it read ``signed-in
+    clerk07: window`` a second time with no sign-out between: the auditor could not tell an
+    unlock from a new sign-in, nor when the counter stood locked. Records written before
+    (``signed-in clerk07: window``) read as they did."""
+    from eservice_desktop.gui.auth import authenticate  # the login screen's worker side
+
+    office.operator = None
+    assert authenticate(office, "clerk07", PASSWORD, None).new_session
+    operators.record_screen_lock(office, "clerk07", "idle", via=WINDOW)  # what the lock calls
+    assert not authenticate(office, "CLERK07", PASSWORD, "clerk07").new_session
+    operators.record_screen_lock(office, "clerk07", "manual", via=WINDOW)
+    operators.record_screen_lock(office, "clerk07", "card", via=WINDOW)
+    with pytest.raises(ValueError):  # an unknown reason or place: nothing written
+        operators.record_screen_lock(office, "clerk07", "coffee", via=WINDOW)
+    with pytest.raises(ValueError):
+        operators.record_screen_lock(office, "clerk07", "idle", via="kiosk")
+    assert _signin_records(office)[-5:] == [
+        "signed-in clerk07: window",
+        "screen-locked clerk07: idle; window",
+        "signed-in clerk07: unlocked; window",
+        "screen-locked clerk07: by hand; window",
+        "screen-locked clerk07: card left; window",
+    ]
+    # the unlock is a sign-in at the window still, for where clerk07 last signed in
+    with office.reading() as s:
+        assert last_sign_in_via(s, "clerk07") == WINDOW
