@@ -77,7 +77,7 @@ TAKEOVER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMIN})
 
 class NotYours(Exception):
     """Someone other than the locked operator, without a supervisor's or admin's role, tried
-    to unlock (nothing was changed)."""
+    to unlock (nothing was changed but the access log's record of the try)."""
 
     def __init__(self, operator: Operator) -> None:
         super().__init__(operator.account)
@@ -108,6 +108,7 @@ def authenticate(app: App, account: str, password: str, locked: str | None) -> S
         return SignIn(operators.login(app, account, password, via=WINDOW, unlock=True), False)
     who = operators.verify_password(app, account, password, sign_in_via=WINDOW)
     if not (TAKEOVER_ROLES & who.roles):
+        operators.record_refused_unlock(app, who.account, locked, via=WINDOW)  # on record
         raise NotYours(who)
     # The sign-in first: the county may refuse it (disabled there, not yet synced here) after
     # the offline check said yes, and the locked operator's session then goes on, as the

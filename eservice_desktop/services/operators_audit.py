@@ -27,8 +27,9 @@ session was, alike: ``signed-out clerk07: window``, ``signed-out clerk07: idle; 
 ``signed-out clerk07: taken over by sup01; window``. Records written before carry no place.
 A window locked with its operator's session going on says so (:func:`screen_locked`:
 ``screen-locked clerk07: idle; window``, ``by hand``, ``card left``), and its unlock by the
-same operator reads ``signed-in clerk07: unlocked; window``. Records written before read as
-they did.
+same operator reads ``signed-in clerk07: unlocked; window``; another clerk's right password
+over it is refused (:func:`refused_unlock`: ``refused clerk08: unlock of clerk07's window;
+window``). Records written before read as they did.
 """
 
 from __future__ import annotations
@@ -195,6 +196,14 @@ def screen_locked(app: App, s: Session, account: str, why: str, *, via: str) -> 
     if why not in LOCK_REASONS:
         raise ValueError(f"unknown lock reason {why!r}")
     text = detail("screen-locked", account, [LOCK_REASONS[why], _via(via)])
+    access.append(app, s, access.SIGNIN, detail=text, operator=account)
+
+
+def refused_unlock(app: App, s: Session, account: str, locked: str, *, via: str) -> None:
+    """``account``'s own right password typed over ``locked``'s window, which only the locked
+    operator, a supervisor or an office admin may open: ``refused clerk08: unlock of clerk07's
+    window; window``. Nothing was written: the auditor saw no try at another's counter."""
+    text = detail("refused", account, [f"unlock of {locked}'s window", _via(via)])
     access.append(app, s, access.SIGNIN, detail=text, operator=account)
 
 

@@ -1,6 +1,6 @@
 """CLI sessions: after ``login`` the command line keeps the signed-in operator between commands.
-(And the records of a window's session ended or locked: :func:`record_sign_out`,
-:func:`record_screen_lock`.)
+(And the records of a window's session ended, locked, or refused an unlock: :func:`record_sign_out`,
+:func:`record_screen_lock`, :func:`record_refused_unlock`.)
 
 A session is a random token: the session file of the OS user holds it, the database only its
 SHA-256 and the expiry, which each use moves forward by the idle time the GUI locks after
@@ -186,6 +186,13 @@ def record_screen_lock(app: App, account: str, why: str, *, via: str) -> None:
     ``manual``), their session going on behind it: the unlock after it is no new sign-in."""
     with app.transaction() as s:
         audit.screen_locked(app, s, account, why, via=via)
+
+
+def record_refused_unlock(app: App, account: str, locked: str, *, via: str) -> None:
+    """The access log's record that ``account`` (their password right, their roles not a
+    supervisor's or an admin's) tried to open ``locked``'s window and was refused."""
+    with app.transaction() as s:
+        audit.refused_unlock(app, s, account, locked, via=via)
 
 
 def end_session(app: App, token: str) -> bool:

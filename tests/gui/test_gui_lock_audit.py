@@ -1,5 +1,6 @@
 """The access log of a locked counter window, as the window writes it: the lock (idle, by hand),
-the unlock by the same clerk. The lock wrote nothing and the unlock read as a second sign-in.
+the unlock by the same clerk, another clerk's try. The lock wrote nothing and the unlock read
+as a second sign-in; another clerk's right password over the lock left no trace.
 
 Offscreen Qt, real SQLite, real argon2id hashes."""
 
@@ -34,7 +35,7 @@ def _signin_records(app: App) -> list[str]:
         return list(s.scalars(query.order_by(AccessLogRow.seq)).all())
 
 
-def test_the_lock_and_its_unlock_are_on_record(qtbot, staff):
+def test_the_lock_its_unlock_and_another_clerks_try_are_on_record(qtbot, staff):
     app = staff.app
     window = open_at_login(qtbot, staff)
     sign_in(qtbot, window, "clerk01")
@@ -44,15 +45,19 @@ def test_the_lock_and_its_unlock_are_on_record(qtbot, staff):
     assert window.locked
     screen = window.login_screen
     screen.account.setFocus()
+    sign_in(qtbot, window, "clerk02")  # their own right password, over clerk01's lock
+    qtbot.waitUntil(lambda: "不能解鎖" in screen.message.text(), timeout=20000)
+    screen.account.setFocus()
     sign_in(qtbot, window, "clerk01")
     qtbot.waitUntil(lambda: not window.locked, timeout=20000)
     wait_idle(qtbot, staff)
     press(Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.locked
     wait_idle(qtbot, staff)
-    assert _signin_records(app)[-4:] == [
+    assert _signin_records(app)[-5:] == [
         "signed-in clerk01: window",
         "screen-locked clerk01: idle; window",
+        "refused clerk02: unlock of clerk01's window; window",
         "signed-in clerk01: unlocked; window",
         "screen-locked clerk01: by hand; window",
     ]

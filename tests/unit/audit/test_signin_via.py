@@ -188,3 +188,25 @@ def test_a_locked_window_and_its_unlock_read_as_such(office: App) -> None:
     # the unlock is a sign-in at the window still, for where clerk07 last signed in
     with office.reading() as s:
         assert last_sign_in_via(s, "clerk07") == WINDOW
+
+
+def test_another_clerks_right_password_over_a_locked_window_is_on_record(office: App) -> None:
+    """clerk08's own right password over clerk07's locked window was refused (``NotYours``)
+    and nothing written: an auditor saw no try at another's counter."""
+    from eservice_desktop.gui.auth import NotYours, authenticate
+
+    operators.create_operator(office, "clerk08", "李承辦", [Role.CLERK], PASSWORD)
+    chose_own(office, "clerk08")
+    office.operator = None
+    operators.login(office, "clerk07", PASSWORD, via=WINDOW)
+    operators.record_screen_lock(office, "clerk07", "idle", via=WINDOW)
+    with pytest.raises(NotYours):
+        authenticate(office, "clerk08", PASSWORD, "clerk07")
+    assert office.operator is not None and office.operator.account == "clerk07"
+    with pytest.raises(AuthError):  # a wrong password reads as before
+        authenticate(office, "clerk08", "wrong password 4", "clerk07")
+    assert _signin_records(office)[-3:] == [
+        "screen-locked clerk07: idle; window",
+        "refused clerk08: unlock of clerk07's window; window",
+        "refused clerk08: wrong password; window",
+    ]
