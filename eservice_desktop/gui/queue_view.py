@@ -284,4 +284,6 @@ class QueueView(QWidget):
             (keys.index("service_name"), name),
             keep={name: room + 16},
             whole=(keys.index("case_number"),),  # at 1024 px the rows read "H01-01-115-…"
+            # a fee unpaid 26 working days scrolled into view read 待繳逾 2…: every row's due
+            widest={keys.index("due_text"): lambda: (i.due_text for i in self.model.items())},
         )

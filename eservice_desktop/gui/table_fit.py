@@ -16,7 +16,7 @@ column wider; the next resize of the window fits them again.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from PySide6.QtCore import QAbstractItemModel, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFontMetrics
@@ -35,10 +35,15 @@ class ColumnFitter(QObject):
         *,
         hold_least: bool = False,
         fold_headers: bool = False,
+        widest: dict[int, Callable[[], Iterable[str]]] | None = None,
     ) -> None:
         super().__init__(table)
         self.table = table
         self.elastic = elastic
+        #: Column -> every text its cells hold now, visible or not (each distinct one measured):
+        #: the contents are measured over the visible rows only, and a wider text scrolled
+        #: into view was cut.
+        self.widest = dict(widest or {})
         #: Columns kept whole when not every column can be (the case number): see fit_widths.
         self.whole = whole
         #: Elastic column -> the room (px) it keeps of its contents before it gives way.
@@ -112,8 +117,20 @@ class ColumnFitter(QObject):
 
     def _wanted_widths(self, minimum: list[int]) -> list[int]:
         if self._wanted is None or len(self._wanted) != len(minimum):
-            self._wanted = [max(m, self.table.sizeHintForColumn(i)) for i, m in enumerate(minimum)]
+            self._wanted = [
+                max(m, self.table.sizeHintForColumn(i), self._widest(i))
+                for i, m in enumerate(minimum)
+            ]
         return self._wanted
+
+    def _widest(self, column: int) -> int:
+        """The room the widest text ``widest`` gives for ``column`` takes in a cell."""
+        texts = set(self.widest[column]()) if column in self.widest else set()
+        if not texts:
+            return 0
+        margin = self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin)
+        metrics = self.table.fontMetrics()
+        return max(metrics.horizontalAdvance(t) for t in texts) + 2 * (margin + 1) + 2
 
     def _kept(self, minimum: list[int], wanted: list[int]) -> list[int]:
         """``minimum`` with each ``keep`` column's room of its contents (a name's)."""
