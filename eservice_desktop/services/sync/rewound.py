@@ -52,7 +52,7 @@ RESENT_THROUGH: Final = "county_resent_through"
 def resent_through(s: Session) -> int:
     """The ``seq`` up to which the outbox's events are ones the county acknowledged before."""
     said = get_state(s, RESENT_THROUGH) or ""
-    return int(said) if said.isdigit() else 0
+    return int(said) if said.isascii() and said.isdigit() else 0
 
 
 def note_rewound(s: Session, cursor: str, rewound_to: str, now: datetime) -> None:
