@@ -46,8 +46,20 @@ def mute_card(
         return vc.INS_NOT_SUPPORTED
 
     vcards(mute).insert()
+    vc.wait_for(_card_seen, 15)  # pcscd notices it on its next poll, later on a busy machine
     yield release
     release.set()
+
+
+def _card_seen() -> bool:
+    """pcscd reports a card in the first virtual reader (its state only: no APDU is sent)."""
+    from eservice_desktop.devices import pcsc
+
+    return any(
+        status.reader == vc.READER_NAMES[0]
+        and status.state not in (pcsc.ReaderState.NO_CARD, pcsc.ReaderState.NO_READER)
+        for status in pcsc.snapshot(read_cards=False)
+    )
 
 
 def _card_threads() -> int:
