@@ -24,6 +24,20 @@ PAYMENT_PAGE = "eservice_desktop.gui.payment_page"
 OTHER, OTHER_PASSWORD = "super05", "super-secret-5"
 
 
+def _paid_case_and_a_supervisor_of_another_service(app: Any) -> tuple[str, str]:
+    """A 戶籍謄本 (HR-TRANSCRIPT) case paid at the counter, its receipt, and OTHER: a supervisor
+    whose scope is 戶口名簿 (HR-HOUSEHOLD-BOOK) only, with a password of their own."""
+    add_accounts(app)
+    admin = app.operator
+    operators.create_operator(
+        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
+    )
+    chose_own(app, OTHER)
+    app.operator = admin
+    number = intake.intake(app, request(copies=2)).case_number
+    return number, payments.record_payment(app, number, "cash", 30).receipt_number
+
+
 def _dialog(qtbot: Any, page: Any, old: object = None) -> ApprovalDialog:
     qtbot.waitUntil(
         lambda: (
@@ -43,15 +57,7 @@ def test_an_approver_out_of_scope_is_told_in_the_dialog_and_another_approves(
     qtbot: Any, ctx: GuiContext
 ) -> None:
     app = ctx.app
-    add_accounts(app)
-    admin = app.operator
-    operators.create_operator(
-        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
-    )
-    chose_own(app, OTHER)
-    app.operator = admin
-    number = intake.intake(app, request(copies=2)).case_number  # HR-TRANSCRIPT
-    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    number, receipt = _paid_case_and_a_supervisor_of_another_service(app)
     window = open_window(qtbot, ctx)
     page = window.show_page(PAYMENT_PAGE)
     done: list[object] = []
@@ -94,15 +100,7 @@ def test_esc_on_the_dialog_opened_again_leaves_the_request_refused(
     qtbot: Any, ctx: GuiContext
 ) -> None:
     app = ctx.app
-    add_accounts(app)
-    admin = app.operator
-    operators.create_operator(
-        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
-    )
-    chose_own(app, OTHER)
-    app.operator = admin
-    number = intake.intake(app, request(copies=2)).case_number
-    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    number, receipt = _paid_case_and_a_supervisor_of_another_service(app)
     window = open_window(qtbot, ctx)
     page = window.show_page(PAYMENT_PAGE)
     failed: list[Any] = []
@@ -136,15 +134,7 @@ def test_the_windows_reprint_check_refuses_an_approver_out_of_scope_before_print
     from eservice_desktop.services.approvals import Approval
 
     app = ctx.app
-    add_accounts(app)
-    admin = app.operator
-    operators.create_operator(
-        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
-    )
-    chose_own(app, OTHER)
-    app.operator = admin
-    number = intake.intake(app, request(copies=2)).case_number
-    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    _number, receipt = _paid_case_and_a_supervisor_of_another_service(app)
     payments.confirm_printed(app, receipt)
     payments.confirm_printed(app, receipt, "遺失")
     with pytest.raises(AuthError) as refused:
@@ -163,15 +153,7 @@ def test_the_pages_dialog_refuses_an_approver_out_of_scope_at_once(
     from eservice_desktop.gui.payment_page import PaymentPage
 
     app = ctx.app
-    add_accounts(app)
-    admin = app.operator
-    operators.create_operator(
-        app, OTHER, "張主管", [Role.SUPERVISOR], OTHER_PASSWORD, departments=["HR-HOUSEHOLD-BOOK"]
-    )
-    chose_own(app, OTHER)
-    app.operator = admin
-    number = intake.intake(app, request(copies=2)).case_number  # HR-TRANSCRIPT
-    receipt = payments.record_payment(app, number, "cash", 30).receipt_number
+    number, receipt = _paid_case_and_a_supervisor_of_another_service(app)
     window = open_window(qtbot, ctx)
     page = window.show_page(PAYMENT_PAGE)
     assert isinstance(page, PaymentPage)
